@@ -1,0 +1,346 @@
+// End to end: the example app (examples-next-pages) built with `next build`, served by `next start` on a free port,
+// beside a real local OpenID provider. Over HTTP for both route styles (the built-in `handler` at /api/auth and the
+// guide's hand-written Web Request adapter at /api/auth-adapter), then in headless Chromium (Debian's `chromium`,
+// driven by playwright-core; no browser is ever downloaded), then `npm run demo --smoke`.
+import { test, before, after, describe } from "node:test"
+import assert from "node:assert/strict"
+import fs from "node:fs"
+import path from "node:path"
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import {
+  ROOT,
+  EXAMPLE,
+  appEnv,
+  buildExample,
+  ensureAddon,
+  ensureExample,
+  ensureRootDeps,
+  findPort,
+  startApp,
+  startProvider,
+} from "../scripts/demo.mjs"
+import { CookieJar } from "./fixtures/cookie-jar.mjs"
+import { completeOidcLogin } from "./fixtures/oidc-login.mjs"
+
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "artifacts")
+const log = (msg) => console.error(`# [e2e-next] ${msg}`)
+
+// Fixed test secrets (32 bytes each, base64url); the environment beats examples-next-pages/.env.local.
+const SECRETS = {
+  AURA_AUTH_SECRET: "ZTJlLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY",
+  AURA_AUTH_SALT: "ZTJlLXRlc3Qtc2FsdC0wMTIzNDU2Nzg5YWJjZGVmZ2g",
+}
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/lib/chromium/chromium"].find((p) => p && fs.existsSync(p))
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+]
+
+let provider
+let app
+let appURL
+let env
+let buildInfo
+
+before(
+  async () => {
+    await ensureRootDeps({ log, stdio: "stderr" })
+    await ensureAddon({ log, stdio: "stderr" })
+    await ensureExample({ log, stdio: "stderr" })
+    const port = await findPort(0)
+    appURL = `http://localhost:${port}`
+    provider = await startProvider(appURL)
+    env = appEnv(appURL, provider, SECRETS)
+    buildInfo = await buildExample({ log, stdio: "stderr", env })
+    app = await startApp({ port, url: appURL, env, stdio: "capture" })
+    log(`app on ${appURL}, OpenID provider on ${provider.issuer}${buildInfo.built ? `, next build took ${(buildInfo.ms / 1000).toFixed(1)} s` : ""}`)
+  },
+  { timeout: 30 * 60 * 1000 },
+)
+
+after(async () => {
+  if (app) {
+    await app.stop()
+    if (process.env.E2E_SHOW_SERVER_LOG) console.error(app.output())
+  }
+  if (provider) await provider.close()
+})
+
+/** fetch without following redirects, through a cookie jar. */
+function httpClient(jar = new CookieJar()) {
+  const request = async (url, init = {}) => {
+    const res = await fetch(url, { redirect: "manual", ...init, headers: { ...jar.headersFor(url), ...(init.headers ?? {}) } })
+    jar.store(url, res)
+    return res
+  }
+  return { jar, request }
+}
+
+function describeResponse(res, body) {
+  return `${res.status} ${res.url}\n${[...res.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${String(body).slice(0, 2000)}`
+}
+
+const STYLES = [
+  { name: "built-in handler (pages/api/auth)", basePath: "/api/auth", login: "/login", dashboard: "/dashboard", username: "ada" },
+  {
+    name: "guide's hand-written adapter (pages/api/auth-adapter)",
+    basePath: "/api/auth-adapter",
+    login: "/adapter",
+    dashboard: "/adapter/dashboard",
+    username: "grace",
+  },
+]
+
+for (const style of STYLES) {
+  describe(`over HTTP: ${style.name}`, () => {
+    const { jar, request } = httpClient()
+    const claims = () => provider.accountClaims(style.username)
+
+    test("signed out, the dashboard redirects to the login page", async () => {
+      const res = await request(`${appURL}${style.dashboard}`)
+      const body = await res.text()
+      assert.ok([302, 303, 307, 308].includes(res.status), describeResponse(res, body))
+      assert.equal(new URL(res.headers.get("location"), appURL).pathname, style.login)
+      const session = await (await request(`${appURL}${style.basePath}/session`)).json()
+      assert.deepEqual(session, { authenticated: false, session: null })
+    })
+
+    test("the client's redirect:false sign-in answers JSON { url }", async () => {
+      const { request: bare } = httpClient()
+      const res = await bare(`${appURL}${style.basePath}/signIn/oidc?redirectTo=${encodeURIComponent(style.dashboard)}&redirect=false`)
+      const body = await res.text()
+      assert.equal(res.status, 200, describeResponse(res, body))
+      const { url } = JSON.parse(body)
+      assert.ok(url.startsWith(`${provider.issuer}/`), url)
+      assert.ok(res.headers.getSetCookie().some((c) => c.startsWith("aura-auth.flow=")), describeResponse(res, body))
+    })
+
+    test("sign in through the provider's forms; the dashboard is server-rendered with the user", async () => {
+      let res = await request(`${appURL}${style.basePath}/signIn/oidc?redirectTo=${encodeURIComponent(style.dashboard)}`)
+      let body = await res.text()
+      assert.equal(res.status, 302, describeResponse(res, body))
+      const authorize = new URL(res.headers.get("location"))
+      assert.equal(authorize.origin, provider.issuer)
+      assert.equal(authorize.searchParams.get("redirect_uri"), `${appURL}${style.basePath}/callback/oidc`)
+      assert.equal(authorize.searchParams.get("code_challenge_method"), "S256")
+      assert.ok(authorize.searchParams.get("state"))
+      assert.ok(authorize.searchParams.get("nonce"))
+
+      const { callbackUrl } = await completeOidcLogin(authorize.href, { username: style.username, jar })
+      assert.ok(callbackUrl.startsWith(`${appURL}${style.basePath}/callback/oidc?`), callbackUrl)
+
+      res = await request(callbackUrl)
+      body = await res.text()
+      assert.ok([302, 303].includes(res.status), describeResponse(res, body))
+      assert.equal(new URL(res.headers.get("location"), appURL).href, `${appURL}${style.dashboard}`)
+      assert.ok(jar.names().some((n) => n.startsWith("aura-auth.session")), `no session cookie: ${jar.names()}`)
+
+      res = await request(`${appURL}${style.dashboard}`)
+      body = await res.text()
+      assert.equal(res.status, 200, describeResponse(res, body))
+      assert.ok(body.includes(claims().name), `dashboard HTML lacks "${claims().name}":\n${body.slice(0, 3000)}`)
+      assert.ok(body.includes(claims().email), `dashboard HTML lacks "${claims().email}"`)
+    })
+
+    test("the session endpoint agrees (on both mounts: they share secret and cookies)", async () => {
+      for (const basePath of ["/api/auth", "/api/auth-adapter"]) {
+        const res = await request(`${appURL}${basePath}/session`)
+        const body = await res.text()
+        assert.equal(res.status, 200, describeResponse(res, body))
+        assert.match(res.headers.get("cache-control") ?? "", /no-store/)
+        const json = JSON.parse(body)
+        assert.equal(json.authenticated, true, body)
+        assert.equal(json.session.user.sub, style.username)
+        assert.equal(json.session.user.name, claims().name)
+        assert.equal(json.session.user.email, claims().email)
+        assert.ok(!Number.isNaN(Date.parse(json.session.expires)), json.session.expires)
+      }
+    })
+
+    test("sign-out without the CSRF header is refused and changes nothing", async () => {
+      const res = await request(`${appURL}${style.basePath}/signOut`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: appURL },
+        body: JSON.stringify({ redirectTo: "/" }),
+      })
+      const body = await res.text()
+      assert.ok(res.status >= 400 && res.status < 500, describeResponse(res, body))
+      assert.equal(typeof JSON.parse(body).error?.code, "string", body)
+      const session = await (await request(`${appURL}${style.basePath}/session`)).json()
+      assert.equal(session.authenticated, true)
+    })
+
+    test("sign-out (CSRF token in X-CSRF-Token) clears the session", async () => {
+      let res = await request(`${appURL}${style.basePath}/csrfToken`)
+      let body = await res.text()
+      assert.equal(res.status, 200, describeResponse(res, body))
+      const { csrfToken } = JSON.parse(body)
+      assert.equal(typeof csrfToken, "string")
+
+      res = await request(`${appURL}${style.basePath}/signOut`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrfToken, origin: appURL },
+        body: JSON.stringify({ redirectTo: "/" }),
+      })
+      body = await res.text()
+      assert.equal(res.status, 200, describeResponse(res, body))
+      const json = JSON.parse(body)
+      assert.equal(json.ok, true, body)
+      assert.equal(new URL(json.url, appURL).href, `${appURL}/`)
+
+      const session = await (await request(`${appURL}${style.basePath}/session`)).json()
+      assert.deepEqual(session, { authenticated: false, session: null })
+      res = await request(`${appURL}${style.dashboard}`)
+      await res.arrayBuffer()
+      assert.ok([302, 303, 307, 308].includes(res.status), `dashboard after sign-out: ${res.status}`)
+      assert.equal(new URL(res.headers.get("location"), appURL).pathname, style.login)
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Headless Chromium
+
+function chromiumMissing(t) {
+  const msg = "Chromium not found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/lib/chromium/chromium)"
+  if (process.env.CI) assert.fail(`${msg}. CI is set, so the browser tests fail instead of skipping: apt-get install -y chromium`)
+  const bar = "!".repeat(78)
+  console.warn(`\n${bar}\n!! SKIPPING THE BROWSER TESTS: ${msg}.\n!! Install it with: apt-get install -y chromium\n${bar}\n`)
+  t.skip(msg)
+}
+
+async function withBrowser(t, name, fn) {
+  if (!CHROMIUM) return chromiumMissing(t)
+  const { chromium } = await import("playwright-core")
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+  const context = await browser.newContext()
+  const consoleLines = []
+  context.on("page", (p) => p.on("console", (m) => consoleLines.push(`[${m.type()}] ${m.text()}`)))
+  try {
+    await fn(context)
+  } catch (err) {
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+    const pages = context.pages()
+    for (const [i, p] of pages.entries()) {
+      const file = path.join(ARTIFACTS, `${name}-${i}.png`)
+      try {
+        await p.screenshot({ path: file, fullPage: true })
+        console.error(`# screenshot of ${p.url()} saved to ${path.relative(ROOT, file)}`)
+      } catch {
+        // page gone
+      }
+    }
+    if (consoleLines.length) console.error(`# browser console:\n${consoleLines.join("\n")}`)
+    console.error(`# next start output (tail):\n${app.output().slice(-4000)}`)
+    throw err
+  } finally {
+    await browser.close()
+  }
+}
+
+/** On the provider: fill the dev login form, then consent. */
+async function providerLogin(page, username) {
+  await page.waitForURL((u) => u.origin === provider.issuer, { timeout: 15000 })
+  await page.locator('input[name="login"]').fill(username)
+  await page.locator('input[name="password"]').fill("any-password")
+  await page.locator('button[type="submit"]').click()
+  const consent = page.locator('button[type="submit"]', { hasText: "Continue" })
+  // The consent page shows up for a first grant; continue it when it does.
+  await Promise.race([
+    consent.waitFor({ timeout: 15000 }).then(() => consent.click()),
+    page.waitForURL((u) => u.origin === appURL, { timeout: 15000 }),
+  ])
+}
+
+describe("in headless Chromium", () => {
+  test("login page -> provider login + consent -> dashboard -> sign out (pages/api/auth)", async (t) => {
+    await withBrowser(t, "browser-handler", async (context) => {
+      const page = await context.newPage()
+      const claims = provider.accountClaims("lin")
+      await page.goto(`${appURL}/login`)
+      await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+      await providerLogin(page, "lin")
+      await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+
+      // Server-rendered by getServerSideProps.
+      await assertText(page.getByTestId("ssr-session"), claims.name)
+      await assertText(page.getByTestId("ssr-session"), claims.email)
+      // The guide's client-side UserProfile (authClient.getSession()).
+      await assertText(page.getByTestId("user-profile"), `Welcome back, ${claims.name}`)
+      await assertText(page.getByTestId("user-profile"), claims.email)
+      // useSession() from @aura-stack/auth/react, seeded from the page props.
+      await assertText(page.getByTestId("session-status"), `Signed in as ${claims.name}`)
+
+      // A second tab: sign-out in the first one is seen there too (BroadcastChannel).
+      const other = await context.newPage()
+      await other.goto(`${appURL}/`)
+      await assertText(other.getByTestId("session-status"), `Signed in as ${claims.name}`)
+
+      await page.bringToFront()
+      await page.getByRole("button", { name: "Sign Out" }).click()
+      await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+      await assertText(page.getByTestId("session-status"), "Not signed in")
+      await assertText(other.getByTestId("session-status"), "Not signed in")
+
+      const res = await page.goto(`${appURL}/dashboard`)
+      assert.equal(new URL(page.url()).pathname, "/login", `after sign-out /dashboard should redirect (status ${res?.status()})`)
+      const cookies = await context.cookies(appURL)
+      assert.ok(!cookies.some((c) => c.name.startsWith("aura-auth.session")), JSON.stringify(cookies.map((c) => c.name)))
+    })
+  })
+
+  test("the same through the guide's adapter (pages/api/auth-adapter)", async (t) => {
+    await withBrowser(t, "browser-adapter", async (context) => {
+      const page = await context.newPage()
+      const claims = provider.accountClaims("mae")
+      await page.goto(`${appURL}/adapter`)
+      await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+      await providerLogin(page, "mae")
+      await page.waitForURL(`${appURL}/adapter/dashboard`, { timeout: 20000 })
+      await assertText(page.getByTestId("ssr-session"), claims.name)
+      await assertText(page.getByTestId("ssr-session"), claims.email)
+      await page.getByRole("button", { name: "Sign Out" }).click()
+      await page.waitForURL(`${appURL}/adapter`, { timeout: 15000 })
+      await page.goto(`${appURL}/adapter/dashboard`)
+      assert.equal(new URL(page.url()).pathname, "/adapter")
+    })
+  })
+})
+
+async function assertText(locator, text, timeout = 10000) {
+  const deadline = Date.now() + timeout
+  let last = ""
+  while (Date.now() < deadline) {
+    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => "")) ?? ""
+    if (last.includes(text)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  assert.fail(`expected ${locator} to contain ${JSON.stringify(text)}, got ${JSON.stringify(last)}`)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `npm run demo` itself, non-interactively: installs nothing new, reuses the build above, signs in and out.
+
+test("npm run demo -- --smoke: one command brings up the provider and the app, and sign-in works", { timeout: 5 * 60 * 1000 }, async () => {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts", "demo.mjs"), "--smoke", "--port", "0", "--no-build-addon"], {
+    cwd: ROOT,
+    env: { ...process.env, ...SECRETS, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  let output = ""
+  child.stdout.on("data", (d) => (output += d))
+  child.stderr.on("data", (d) => (output += d))
+  const code = await new Promise((resolve) => child.on("exit", (c, s) => resolve(c ?? s)))
+  assert.equal(code, 0, output)
+  assert.match(output, /smoke check passed/)
+  assert.match(output, /skipping next build/)
+  assert.ok(fs.existsSync(path.join(EXAMPLE, ".next", "BUILD_ID")))
+})

@@ -1,0 +1,85 @@
+// Types for `@aura-stack/auth/client` (browser-safe; never loads the native addon).
+
+/** The signed-in user, as the server returns it (plain JSON: absent fields are omitted or null). */
+export interface User {
+  sub: string
+  name?: string | null
+  email?: string | null
+  image?: string | null
+  [key: string]: unknown
+}
+
+/** A session as returned by `GET <basePath>/session` and `api.getSession()`. */
+export interface Session {
+  user: User
+  /** ISO 8601 expiry of the session cookie. */
+  expires: string
+  [key: string]: unknown
+}
+
+/** An error reported by the client: the server's `{ error: { code, message } }`, or a client-side one. */
+export interface AuthClientError {
+  /**
+   * The server's error code, or one of the client's own:
+   * `NETWORK_ERROR` (the request never got an answer), `HTTP_ERROR` (an error status without a JSON error body),
+   * `INVALID_RESPONSE` (a 2xx answer without the expected JSON), `MISSING_BASE_URL` (no baseURL outside a browser),
+   * `INVALID_PROVIDER` (empty provider id).
+   */
+  code: string
+  message: string
+  /** HTTP status, when the server answered. */
+  status?: number
+}
+
+export type AuthClientResult = { ok: true; url: string; error?: undefined } | { ok: false; url?: undefined; error: AuthClientError }
+
+export type GetSessionResult =
+  | { authenticated: true; session: Session; error?: undefined }
+  | { authenticated: false; session: null; error?: AuthClientError }
+
+export type CsrfTokenResult = { ok: true; csrfToken: string; error?: undefined } | { ok: false; csrfToken?: undefined; error: AuthClientError }
+
+export interface AuthClientOptions {
+  /** Where the auth routes are mounted; must match the server's basePath. Default `"/api/auth"`. */
+  basePath?: string
+  /**
+   * Origin of the app serving the auth routes, e.g. `"http://localhost:3000"`. Optional in the browser (same origin is
+   * used); required in Node. When it is a different origin than the page, requests are sent with `credentials: "include"`.
+   */
+  baseURL?: string
+  /** A fetch implementation to use instead of the global one (tests, custom cookie handling). */
+  fetch?: typeof fetch
+}
+
+export interface SignInOptions {
+  /** Navigate to the provider (default `true`). With `false` the URL is returned instead. */
+  redirect?: boolean
+  /** Where to land after the provider sends the user back. Default: the current page (in a browser). */
+  redirectTo?: string
+}
+
+export interface SignOutOptions {
+  /** Navigate after signing out (default `true`). With `false` the URL is returned instead. */
+  redirect?: boolean
+  /** Where to land after signing out (the server validates it; default `/`). */
+  redirectTo?: string
+}
+
+export interface AuthClient {
+  readonly basePath: string
+  readonly baseURL: string | null
+  /** Starts the sign-in flow with `provider` (an id such as `"github"`). Resolves; never rejects. */
+  signIn(provider: string, options?: SignInOptions): Promise<AuthClientResult>
+  /** Signs out (fetches the CSRF token itself). Other tabs are told. Resolves; never rejects. */
+  signOut(options?: SignOutOptions): Promise<AuthClientResult>
+  /** The current session. On failure `{ authenticated: false, session: null, error }`. */
+  getSession(): Promise<GetSessionResult>
+  /** Fetches a CSRF token (and sets its cookie). */
+  getCsrfToken(): Promise<CsrfTokenResult>
+}
+
+export declare function createAuthClient(options?: AuthClientOptions): AuthClient
+
+/** Name of the BroadcastChannel (and localStorage key prefix) used to tell other tabs about sign-out. */
+export declare const BROADCAST_NAME: "aura-auth"
+export declare const STORAGE_KEY: "aura-auth.event"

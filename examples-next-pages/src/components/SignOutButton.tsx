@@ -1,0 +1,12 @@
+import { authClient } from "@/lib/auth-client"
+
+export const SignOutButton = () => {
+  const handleSignOut = async () => {
+    await authClient.signOut({
+      redirect: true,
+      redirectTo: "/",
+    })
+  }
+
+  return <button onClick={handleSignOut}>Sign Out</button>
+}

@@ -1,0 +1,5 @@
+import { createAuthClient } from "@aura-stack/auth/client"
+
+export const adapterAuthClient = createAuthClient({
+  basePath: "/api/auth-adapter",
+})

@@ -1,0 +1,120 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http"
+
+/** The signed-in user. Absent fields are `null`, never `undefined` (safe to return from getServerSideProps). */
+export interface User {
+  sub: string
+  name?: string | null
+  email?: string | null
+  image?: string | null
+  /** The id of the provider the user signed in with, e.g. "github". */
+  provider: string
+}
+
+export interface Session {
+  user: User
+  /** When the session ends, ISO 8601. */
+  expires: string
+}
+
+export type SessionResult =
+  | { authenticated: true; session: Session }
+  | { authenticated: false; session: null }
+
+/** Fields every provider object may set; every URL overrides the built-in or discovered one. */
+export interface ProviderOptions {
+  id: string
+  name?: string
+  clientId?: string
+  clientSecret?: string
+  authorizationURL?: string
+  tokenURL?: string
+  userinfoURL?: string
+  /** GitHub only: where a private primary email is looked up. */
+  emailsURL?: string
+  jwksURL?: string
+  issuer?: string
+  scope?: string | string[]
+  clientAuth?: "client_secret_basic" | "client_secret_post"
+  /** Which profile fields hold the user's id, name, email and image (dotted paths allowed). */
+  profile?: { sub?: string; name?: string; email?: string; image?: string }
+  /** Extra authorization request parameters (e.g. `{ prompt: "consent" }`). */
+  authorizationParams?: Record<string, string>
+}
+
+export interface OIDCProviderOptions extends ProviderOptions {
+  type: "oidc"
+  issuer: string
+}
+
+export interface OAuthProviderOptions extends ProviderOptions {
+  type: "oauth"
+  authorizationURL: string
+  tokenURL: string
+  userinfoURL: string
+}
+
+export type BuiltInProviderId = "github"
+export type ProviderConfig = BuiltInProviderId | ProviderOptions | OIDCProviderOptions | OAuthProviderOptions
+
+export interface AuthConfig {
+  /** Provider ids, provider objects, or a mix. */
+  oauth: ProviderConfig[]
+  /** Where the auth route is mounted. Default "/api/auth". */
+  basePath?: string
+  /** The app's public origin, e.g. "https://example.com". Env: AURA_AUTH_URL. Beats request headers. */
+  baseURL?: string
+  /** ≥ 32 bytes, hex or base64(url). A list rotates keys: the first seals, all open. Env: AURA_AUTH_SECRET (comma-separated). */
+  secret?: string | string[]
+  /** ≥ 32 bytes, hex or base64(url). Env: AURA_AUTH_SALT. */
+  salt?: string
+  session?: {
+    /** Seconds; default 30 days. */
+    maxAge?: number
+    /** Seconds; the cookie is re-issued by /session only when older than this. Default 1 day. */
+    updateAge?: number
+  }
+  /** Extra origins allowed as redirect targets and request origins. */
+  trustedOrigins?: string[]
+  /** Only when true are X-Forwarded-Host / X-Forwarded-Proto / Forwarded used. Default false. */
+  trustedProxyHeaders?: boolean
+  cookies?: { prefix?: string }
+  /** Where browser-facing failures are sent (the error page gets `?code=`). */
+  pages?: { signIn?: string; error?: string }
+  /** Outbound calls to providers. Defaults: 10000 ms, 1 MiB. */
+  http?: { timeoutMs?: number; maxResponseBytes?: number }
+}
+
+/** Headers as Node gives them, a Web `Headers`, or a plain record. */
+export type HeadersInput =
+  | IncomingHttpHeaders
+  | Headers
+  | Record<string, string | string[] | undefined>
+
+export interface AuthAPI {
+  getSession(options: { headers: HeadersInput }): Promise<SessionResult>
+}
+
+export type WebHandler = (request: Request) => Promise<Response>
+
+export interface AuthInstance {
+  handlers: { GET: WebHandler; POST: WebHandler; HEAD: WebHandler }
+  api: AuthAPI
+  /** Node / Pages Router adapter: `export { handler as default } from "@/lib/auth"`. */
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>
+  /** Test support only. */
+  internal: {
+    /** A Cookie header value (`name=value`) holding a session for `user`. */
+    sealSessionForTesting(user: User, options?: { secure?: boolean }): string
+  }
+}
+
+/** Thrown by createAuth for bad configuration; `code` is stable, the message says how to fix it. */
+export declare class AuraAuthError extends Error {
+  readonly code: string
+  constructor(code: string, message: string)
+}
+
+export declare function createAuth(config: AuthConfig): AuthInstance
+export declare function github(options?: Partial<ProviderOptions>): ProviderOptions
+export declare function oidc(options: Omit<OIDCProviderOptions, "type">): OIDCProviderOptions
+export declare function oauth(options: Omit<OAuthProviderOptions, "type">): OAuthProviderOptions

@@ -1,0 +1,115 @@
+'use strict'
+// Node `IncomingMessage`/`ServerResponse` <-> the native request/response. Decides nothing about
+// security: it copies the few headers the core reads and writes back what the core answers.
+
+const MAX_BODY = 64 * 1024
+
+/** One header value as a string (arrays joined as Node would for that header). */
+function one(value, joiner = ', ') {
+  if (value === undefined || value === null) return undefined
+  return Array.isArray(value) ? value.join(joiner) : String(value)
+}
+
+/** The request body: already parsed by a framework (object/string/Buffer) or the raw stream. */
+function readBody(req) {
+  if (req.body !== undefined && req.body !== null) {
+    const b = req.body
+    if (typeof b === 'string') return Promise.resolve(b)
+    if (Buffer.isBuffer(b)) return Promise.resolve(b.toString('utf8'))
+    if (typeof b === 'object') return Promise.resolve(JSON.stringify(b))
+    return Promise.resolve(String(b))
+  }
+  if (req.readableEnded || typeof req.on !== 'function') return Promise.resolve(undefined)
+  return new Promise((resolve, reject) => {
+    const chunks = []
+    let size = 0
+    const done = () => {
+      cleanup()
+      resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined)
+    }
+    const onData = (chunk) => {
+      size += chunk.length
+      if (size > MAX_BODY + 1) {
+        // Enough to know it is too large: the core answers 413. Stop buffering.
+        cleanup()
+        req.resume()
+        resolve('x'.repeat(MAX_BODY + 1))
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onError = (err) => {
+      cleanup()
+      reject(err)
+    }
+    const cleanup = () => {
+      req.off('data', onData)
+      req.off('end', done)
+      req.off('error', onError)
+    }
+    req.on('data', onData)
+    req.on('end', done)
+    req.on('error', onError)
+  })
+}
+
+/** The native request for a Node request. */
+async function fromNode(req) {
+  const h = req.headers || {}
+  const method = (req.method || 'GET').toUpperCase()
+  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req)
+  return {
+    method,
+    url: req.url || '/',
+    host: one(h.host),
+    secure: Boolean(req.socket && req.socket.encrypted),
+    cookie: one(h.cookie, '; '),
+    origin: one(h.origin),
+    forwardedHost: one(h['x-forwarded-host']),
+    forwardedProto: one(h['x-forwarded-proto']),
+    forwarded: one(h.forwarded),
+    contentType: one(h['content-type']),
+    csrfToken: one(h['x-csrf-token']),
+    body,
+  }
+}
+
+/** Writes a native response; every Set-Cookie stays its own header line. */
+function writeNode(res, r, method) {
+  res.statusCode = r.status
+  const cookies = []
+  const hs = r.headers
+  for (let i = 0; i < hs.length; i += 2) {
+    if (hs[i] === 'set-cookie') cookies.push(hs[i + 1])
+    else res.setHeader(hs[i], hs[i + 1])
+  }
+  if (cookies.length) res.setHeader('set-cookie', cookies)
+  res.end(method === 'HEAD' || !r.body ? undefined : r.body)
+}
+
+function createNodeHandler(native) {
+  return async function handler(req, res) {
+    let request
+    try {
+      request = await fromNode(req)
+    } catch {
+      if (!res.headersSent) {
+        writeNode(res, errorResponse(400, 'BAD_REQUEST', 'The request body could not be read.'), 'GET')
+      }
+      return
+    }
+    let r = native.handle(request)
+    if (r === null) r = await native.handleAsync(request)
+    writeNode(res, r, request.method)
+  }
+}
+
+function errorResponse(status, code, message) {
+  return {
+    status,
+    headers: ['content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store'],
+    body: JSON.stringify({ error: { code, message } }),
+  }
+}
+
+module.exports = { createNodeHandler, fromNode, writeNode, one }

@@ -1,0 +1,56 @@
+//! One module per endpoint, plus the helpers they share.
+
+pub mod callback;
+pub mod csrf;
+pub mod error_page;
+pub mod providers;
+pub mod session;
+pub mod signin;
+pub mod signout;
+
+use cookie::SameSite;
+use serde_json::Value;
+
+use crate::auth::Auth;
+use crate::context::Context;
+use crate::cookies;
+use crate::response::Response;
+
+/// Sends a browser to the error page with `code`, clearing the flow cookie if one was sent.
+pub fn error_redirect(auth: &Auth, ctx: &Context, code: &str) -> Response {
+    let page = match &auth.config.error_page {
+        Some(p) => p.clone(),
+        None => format!("{}/error", auth.config.base_path),
+    };
+    let sep = if page.contains('?') { '&' } else { '?' };
+    let mut resp = Response::redirect(&format!("{page}{sep}code={code}"));
+    if ctx.cookies.has(&ctx.names.flow) {
+        resp = resp.with_cookies([cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)]);
+    }
+    resp
+}
+
+/// A request body as key/value data: JSON object, or form-urlencoded. Anything else is empty.
+pub fn body_fields(body: Option<&str>) -> Vec<(String, String)> {
+    let Some(body) = body.map(str::trim).filter(|b| !b.is_empty()) else {
+        return Vec::new();
+    };
+    if body.starts_with('{') {
+        return match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) => map
+                .into_iter()
+                .filter_map(|(k, v)| match v {
+                    Value::String(s) => Some((k, s)),
+                    Value::Bool(b) => Some((k, b.to_string())),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+    }
+    url::form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+}
+
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}

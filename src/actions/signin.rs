@@ -1,0 +1,93 @@
+//! `GET signIn/:provider`: state, PKCE S256 and (OIDC) nonce into one sealed flow cookie, then
+//! 302 to the provider (or `{ url }` with `redirect=false`).
+
+use cookie::SameSite;
+use oauth2::basic::BasicClient;
+use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope};
+use serde::Serialize;
+
+use super::error_redirect;
+use crate::auth::Auth;
+use crate::b64::random_token;
+use crate::clock;
+use crate::context::Context;
+use crate::cookies;
+use crate::error::AuthError;
+use crate::flow::{Flow, FLOW_MAX_AGE};
+use crate::redirect::safe_redirect;
+use crate::response::Response;
+
+#[derive(Serialize)]
+struct UrlBody {
+    url: String,
+}
+
+fn wants_json(ctx: &Context) -> bool {
+    ctx.query("redirect").is_some_and(|v| v == "false")
+}
+
+/// A failure before leaving for the provider: JSON for `redirect=false`, else the error page.
+pub fn failure(auth: &Auth, ctx: &Context, e: &AuthError) -> Response {
+    if wants_json(ctx) {
+        let status = if e.code == "UNKNOWN_PROVIDER" { 404 } else { 502 };
+        Response::error(status, e.code, &e.message)
+    } else {
+        error_redirect(auth, ctx, e.code)
+    }
+}
+
+pub fn callback_url(auth: &Auth, ctx: &Context, id: &str) -> String {
+    ctx.absolute(&format!("{}/callback/{id}", auth.config.base_path))
+}
+
+pub fn run(auth: &Auth, ctx: &Context, id: &str) -> Response {
+    let Some(p) = auth.provider(id) else {
+        return failure(auth, ctx, &AuthError::new("UNKNOWN_PROVIDER", "That sign-in provider is not configured."));
+    };
+    let Some(endpoints) = p.endpoints.get() else {
+        return failure(auth, ctx, &AuthError::new("DISCOVERY_FAILED", "The provider's configuration is not loaded."));
+    };
+    let target = ctx
+        .query("redirectTo")
+        .or_else(|| ctx.query("callbackUrl"))
+        .map(|t| safe_redirect(&t, &ctx.origin, &auth.config.trusted_origins))
+        .unwrap_or_else(|| "/".into());
+    let Ok(redirect_url) = RedirectUrl::new(callback_url(auth, ctx, id)) else {
+        return failure(auth, ctx, &AuthError::new("BAD_REQUEST", "The callback URL could not be built."));
+    };
+
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let state = random_token(32);
+    let nonce = endpoints.oidc.then(|| random_token(32));
+    let client = BasicClient::new(ClientId::new(p.spec.client_id.clone()))
+        .set_auth_uri(AuthUrl::from_url(endpoints.authorization.clone()))
+        .set_redirect_uri(redirect_url);
+    let state_for_url = state.clone();
+    let mut request = client
+        .authorize_url(move || CsrfToken::new(state_for_url))
+        .add_scopes(p.spec.scopes.iter().cloned().map(Scope::new))
+        .set_pkce_challenge(challenge);
+    if let Some(n) = &nonce {
+        request = request.add_extra_param("nonce", n.clone());
+    }
+    for (k, v) in &p.spec.authorization_params {
+        request = request.add_extra_param(k.clone(), v.clone());
+    }
+    let (url, _) = request.url();
+
+    let flow = Flow {
+        provider: id.to_string(),
+        state,
+        verifier: verifier.secret().clone(),
+        nonce,
+        redirect_to: target,
+        exp: clock::now() + FLOW_MAX_AGE,
+    };
+    let cookie = cookies::set(&ctx.names.flow, &flow.seal(&auth.config), FLOW_MAX_AGE, ctx.secure, SameSite::Lax);
+    let resp = if wants_json(ctx) {
+        Response::json(200, &UrlBody { url: url.to_string() })
+    } else {
+        Response::redirect(url.as_str())
+    };
+    resp.with_cookies([cookie])
+}

@@ -1,0 +1,327 @@
+//! The user's configuration: parsed, defaulted from the environment, and validated up front.
+//! Every mistake is an [`AuthError`] whose message says how to fix it.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::crypto::Keyring;
+use crate::error::{AuthError, Result};
+use crate::providers::{self, ProviderInput, ProviderSpec};
+use crate::secret::{decode_key, KeyKind};
+
+const DEFAULT_MAX_AGE: u64 = 30 * 24 * 60 * 60;
+const DEFAULT_UPDATE_AGE: u64 = 24 * 60 * 60;
+const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// A value that may be one string or a list (secrets rotate).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SessionInput {
+    pub max_age: Option<u64>,
+    pub update_age: Option<u64>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CookiesInput {
+    pub prefix: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PagesInput {
+    pub sign_in: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HttpInput {
+    pub timeout_ms: Option<u64>,
+    pub max_response_bytes: Option<usize>,
+}
+
+/// The configuration as the user wrote it (camelCase JSON from JS).
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConfigInput {
+    #[serde(default)]
+    pub oauth: Vec<ProviderInput>,
+    pub base_path: Option<String>,
+    #[serde(rename = "baseURL")]
+    pub base_url: Option<String>,
+    pub secret: Option<OneOrMany>,
+    pub salt: Option<String>,
+    #[serde(default)]
+    pub session: SessionInput,
+    #[serde(default)]
+    pub trusted_origins: Vec<String>,
+    #[serde(default)]
+    pub trusted_proxy_headers: bool,
+    #[serde(default)]
+    pub cookies: CookiesInput,
+    #[serde(default)]
+    pub pages: PagesInput,
+    #[serde(default)]
+    pub http: HttpInput,
+}
+
+/// What `createAuth` receives from JS: the config and the environment variables it may read.
+#[derive(Deserialize, Debug, Default)]
+pub struct Input {
+    #[serde(default)]
+    pub config: ConfigInput,
+    #[serde(default)]
+    pub env: HashMap<String, String>,
+}
+
+/// The validated configuration.
+pub struct Config {
+    pub base_path: String,
+    /// Origin of `baseURL` (scheme://host[:port]) when configured.
+    pub base_origin: Option<Url>,
+    pub keys: Keyring,
+    pub max_age: u64,
+    pub update_age: u64,
+    pub trusted_origins: Vec<url::Origin>,
+    pub trusted_proxy_headers: bool,
+    pub cookie_prefix: String,
+    pub sign_in_page: Option<String>,
+    pub error_page: Option<String>,
+    pub timeout_ms: u64,
+    pub max_response_bytes: usize,
+    pub providers: Vec<ProviderSpec>,
+    pub warnings: Vec<String>,
+}
+
+fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    env.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// True for `http://` URLs that point at this machine (tests and local identity providers).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Parses an origin-only URL (`https://example.com[:port]`), as `baseURL` and trusted origins are.
+fn parse_origin(text: &str, code: &'static str, what: &str) -> Result<Url> {
+    let url = Url::parse(text).map_err(|e| {
+        AuthError::new(
+            code,
+            format!("{what} `{text}` is not a valid URL ({e}). Use an origin such as `https://example.com`."),
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(AuthError::new(
+            code,
+            format!("{what} `{text}` must be an http(s) origin such as `https://example.com`."),
+        ));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(AuthError::new(
+            code,
+            format!("{what} `{text}` must be an origin only (no path, query, fragment or credentials); put the mount path in `basePath`."),
+        ));
+    }
+    Ok(url)
+}
+
+fn validate_base_path(path: &str) -> Result<String> {
+    let bad = !path.starts_with('/')
+        || path.starts_with("//")
+        || path.contains(['?', '#', '\\', ' '])
+        || path.chars().any(|c| c.is_control());
+    if bad {
+        return Err(AuthError::new(
+            "INVALID_BASE_PATH",
+            format!("basePath `{path}` must be a path starting with a single `/`, such as `/api/auth`, matching the route that mounts the handler."),
+        ));
+    }
+    let trimmed = path.trim_end_matches('/');
+    Ok(if trimmed.is_empty() { String::new() } else { trimmed.to_string() })
+}
+
+fn validate_page(page: Option<String>, which: &str) -> Result<Option<String>> {
+    match page {
+        Some(p) if !p.starts_with('/') || p.starts_with("//") || p.starts_with("/\\") => Err(AuthError::new(
+            "INVALID_PAGES",
+            format!("pages.{which} `{p}` must be a path on this app starting with `/`, such as `/login`."),
+        )),
+        other => Ok(other),
+    }
+}
+
+fn decode_secrets(input: Option<OneOrMany>, env: &HashMap<String, String>) -> Result<Option<Vec<Vec<u8>>>> {
+    let list: Vec<String> = match input {
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+        None => match env_value(env, "AURA_AUTH_SECRET") {
+            Some(s) => s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+            None => return Ok(None),
+        },
+    };
+    if list.is_empty() {
+        return Ok(None);
+    }
+    list.iter()
+        .map(|s| decode_key(s, KeyKind::Secret))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+impl Config {
+    pub fn from_input(input: Input) -> Result<Config> {
+        let Input { config: c, env } = input;
+        let production = env_value(&env, "NODE_ENV") == Some("production");
+        let mut warnings = Vec::new();
+
+        let secrets = decode_secrets(c.secret, &env)?;
+        let salt = match c.salt.as_deref().or_else(|| env_value(&env, "AURA_AUTH_SALT")) {
+            Some(s) => Some(decode_key(s, KeyKind::Salt)?),
+            None => None,
+        };
+        let (secrets, salt) = match (secrets, salt) {
+            (Some(s), Some(salt)) => (s, salt),
+            (secrets, salt) if !production => {
+                let missing: Vec<&str> = [
+                    secrets.is_none().then_some("AURA_AUTH_SECRET"),
+                    salt.is_none().then_some("AURA_AUTH_SALT"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                warnings.push(format!(
+                    "[aura-auth] {} not set: using an ephemeral random key for development. Sessions end when the server restarts. Set {} (32+ random bytes, hex or base64; `npx aura-auth-secret` prints a pair) before deploying.",
+                    missing.join(" and "),
+                    missing.join(" and "),
+                ));
+                (
+                    secrets.unwrap_or_else(|| vec![crate::random::bytes(32)]),
+                    salt.unwrap_or_else(|| crate::random::bytes(32)),
+                )
+            }
+            (secrets, _) => {
+                let (code, name) = if secrets.is_none() {
+                    ("MISSING_SECRET", "AURA_AUTH_SECRET")
+                } else {
+                    ("MISSING_SALT", "AURA_AUTH_SALT")
+                };
+                return Err(AuthError::new(
+                    code,
+                    format!("{name} is required in production (NODE_ENV=production). Set it to 32+ random bytes in hex or base64; `npx aura-auth-secret` prints one."),
+                ));
+            }
+        };
+
+        let base_path = validate_base_path(c.base_path.as_deref().unwrap_or("/api/auth"))?;
+        let base_origin = match c.base_url.as_deref().or_else(|| env_value(&env, "AURA_AUTH_URL")) {
+            Some(u) => Some(parse_origin(u.trim_end_matches('/'), "INVALID_BASE_URL", "baseURL")?),
+            None => None,
+        };
+        let trusted_origins = c
+            .trusted_origins
+            .iter()
+            .map(|o| parse_origin(o.trim_end_matches('/'), "INVALID_TRUSTED_ORIGIN", "trustedOrigins entry").map(|u| u.origin()))
+            .collect::<Result<Vec<_>>>()?;
+
+        let max_age = c.session.max_age.unwrap_or(DEFAULT_MAX_AGE);
+        let update_age = c.session.update_age.unwrap_or(DEFAULT_UPDATE_AGE);
+        if max_age == 0 || max_age > 400 * 24 * 60 * 60 {
+            return Err(AuthError::new(
+                "INVALID_SESSION",
+                "session.maxAge must be between 1 second and 400 days (browsers cap cookie lifetimes at 400 days).",
+            ));
+        }
+        if update_age > max_age {
+            return Err(AuthError::new(
+                "INVALID_SESSION",
+                "session.updateAge must not exceed session.maxAge.",
+            ));
+        }
+
+        let cookie_prefix = c.cookies.prefix.unwrap_or_else(|| "aura-auth".to_string());
+        let prefix_ok = !cookie_prefix.is_empty()
+            && cookie_prefix.len() <= 64
+            && cookie_prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && !cookie_prefix.starts_with("__");
+        if !prefix_ok {
+            return Err(AuthError::new(
+                "INVALID_COOKIE_PREFIX",
+                "cookies.prefix must be 1-64 characters of letters, digits, `-`, `_` or `.` and must not start with `__` (the __Secure-/__Host- prefixes are added on https).",
+            ));
+        }
+
+        let timeout_ms = c.http.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+        if timeout_ms == 0 || timeout_ms > 120_000 {
+            return Err(AuthError::new("INVALID_HTTP_OPTIONS", "http.timeoutMs must be between 1 and 120000."));
+        }
+        let max_response_bytes = c.http.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes < 1024 {
+            return Err(AuthError::new("INVALID_HTTP_OPTIONS", "http.maxResponseBytes must be at least 1024."));
+        }
+
+        if c.oauth.is_empty() {
+            return Err(AuthError::new(
+                "NO_PROVIDERS",
+                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set.",
+            ));
+        }
+        let mut providers_out: Vec<ProviderSpec> = Vec::with_capacity(c.oauth.len());
+        for p in c.oauth {
+            let spec = providers::resolve(p, &env)?;
+            if providers_out.iter().any(|q| q.id == spec.id) {
+                return Err(AuthError::new(
+                    "DUPLICATE_PROVIDER",
+                    format!("Provider id `{}` is configured twice. Give each provider a unique `id`.", spec.id),
+                ));
+            }
+            providers_out.push(spec);
+        }
+
+        Ok(Config {
+            base_path,
+            base_origin,
+            keys: Keyring::new(&secrets, &salt),
+            max_age,
+            update_age,
+            trusted_origins,
+            trusted_proxy_headers: c.trusted_proxy_headers,
+            cookie_prefix,
+            sign_in_page: validate_page(c.pages.sign_in, "signIn")?,
+            error_page: validate_page(c.pages.error, "error")?,
+            timeout_ms,
+            max_response_bytes,
+            providers: providers_out,
+            warnings,
+        })
+    }
+
+    pub fn provider(&self, id: &str) -> Option<&ProviderSpec> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+}
+
+/// Parses the JSON that `createAuth` passes in.
+pub fn parse_input(json: &str) -> Result<Input> {
+    serde_json::from_str(json).map_err(|e| {
+        AuthError::new(
+            "INVALID_CONFIG",
+            format!("The configuration is not valid: {e}. Check the option names and types against the AuthConfig type."),
+        )
+    })
+}

@@ -1,0 +1,208 @@
+//! Cookie names, the request's Cookie header, Set-Cookie values and session chunking.
+//! Parsing and serialisation are the `cookie` crate's; this module only decides names and
+//! attributes, per request.
+
+use cookie::{Cookie, SameSite};
+
+use crate::crypto::Purpose;
+
+/// Values longer than this are split into numbered chunks (`name.0`, `name.1`, ...), keeping each
+/// Set-Cookie line (name, value and attributes) under the 4096 bytes browsers guarantee.
+pub const CHUNK_SIZE: usize = 3800;
+/// At most this many chunks are read back (~38 KB of session).
+pub const MAX_CHUNKS: usize = 10;
+/// Cookie headers longer than this are not parsed at all (treated as no cookies).
+pub const MAX_COOKIE_HEADER: usize = 64 * 1024;
+
+/// The cookie names for one request: `__Secure-`/`__Host-` prefixed on https.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieNames {
+    pub secure: bool,
+    pub session: String,
+    pub flow: String,
+    pub csrf: String,
+}
+
+/// The logical (unprefixed) name bound into a sealed token as associated data.
+pub fn logical_name(prefix: &str, purpose: Purpose) -> String {
+    format!("{prefix}.{}", purpose.label())
+}
+
+impl CookieNames {
+    pub fn new(prefix: &str, secure: bool) -> Self {
+        let (p, host) = if secure { ("__Secure-", "__Host-") } else { ("", "") };
+        CookieNames {
+            secure,
+            session: format!("{p}{}", logical_name(prefix, Purpose::Session)),
+            flow: format!("{p}{}", logical_name(prefix, Purpose::Flow)),
+            csrf: format!("{host}{}", logical_name(prefix, Purpose::Csrf)),
+        }
+    }
+}
+
+/// The name/value pairs of a request's Cookie header, in order. Unparseable pairs are skipped.
+pub struct RequestCookies<'a> {
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> RequestCookies<'a> {
+    pub fn parse(header: Option<&'a str>) -> Self {
+        let pairs = match header {
+            Some(h) if h.len() <= MAX_COOKIE_HEADER => Cookie::split_parse(h)
+                .filter_map(|c| c.ok())
+                .filter_map(|c| Some((c.name_raw()?, c.value_raw()?)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        RequestCookies { pairs }
+    }
+
+    /// The first value sent under `name`.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    /// Indexes of the `name.N` chunks present.
+    fn chunk_indexes(&self, name: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .pairs
+            .iter()
+            .filter_map(|(n, _)| n.strip_prefix(name)?.strip_prefix('.')?.parse::<usize>().ok())
+            .filter(|i| *i < 1000)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// A value stored whole under `name`, or joined from `name.0`, `name.1`, ...
+    pub fn chunked(&self, name: &str) -> Option<String> {
+        if let Some(v) = self.get(name) {
+            return Some(v.to_string());
+        }
+        let mut joined = String::new();
+        for i in 0..MAX_CHUNKS {
+            match self.get(&format!("{name}.{i}")) {
+                Some(part) => joined.push_str(part),
+                None => break,
+            }
+        }
+        (!joined.is_empty()).then_some(joined)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Set-Cookie lines that clear `name` and all of its chunks present in this request.
+    pub fn clear_all(&self, name: &str, secure: bool, same_site: SameSite) -> Vec<String> {
+        let mut out = Vec::new();
+        for i in self.chunk_indexes(name) {
+            out.push(clear(&format!("{name}.{i}"), secure, same_site));
+        }
+        out.push(clear(name, secure, same_site));
+        out
+    }
+}
+
+/// One Set-Cookie value: HttpOnly, Path=/, Secure when `secure`.
+pub fn set(name: &str, value: &str, max_age: u64, secure: bool, same_site: SameSite) -> String {
+    Cookie::build((name, value))
+        .http_only(true)
+        .path("/")
+        .secure(secure)
+        .same_site(same_site)
+        .max_age(cookie::time::Duration::seconds(max_age.min(i64::MAX as u64) as i64))
+        .build()
+        .to_string()
+}
+
+/// A Set-Cookie value that deletes `name`.
+pub fn clear(name: &str, secure: bool, same_site: SameSite) -> String {
+    Cookie::build((name, ""))
+        .http_only(true)
+        .path("/")
+        .secure(secure)
+        .same_site(same_site)
+        .max_age(cookie::time::Duration::ZERO)
+        .expires(cookie::time::OffsetDateTime::UNIX_EPOCH)
+        .build()
+        .to_string()
+}
+
+/// Set-Cookie lines that store `token` under `name`, split into chunks when large, clearing
+/// whatever stale whole/chunk cookies the request carried. Clears come first, values last.
+pub fn set_chunked(req: &RequestCookies, name: &str, token: &str, max_age: u64, secure: bool) -> Vec<String> {
+    let mut clears = Vec::new();
+    let mut sets = Vec::new();
+    let present = req.chunk_indexes(name);
+    if token.len() <= CHUNK_SIZE {
+        for i in present {
+            clears.push(clear(&format!("{name}.{i}"), secure, SameSite::Lax));
+        }
+        sets.push(set(name, token, max_age, secure, SameSite::Lax));
+    } else {
+        if req.has(name) {
+            clears.push(clear(name, secure, SameSite::Lax));
+        }
+        let parts: Vec<&str> = token
+            .as_bytes()
+            .chunks(CHUNK_SIZE)
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect();
+        for i in present.into_iter().filter(|i| *i >= parts.len()) {
+            clears.push(clear(&format!("{name}.{i}"), secure, SameSite::Lax));
+        }
+        for (i, part) in parts.iter().enumerate() {
+            sets.push(set(&format!("{name}.{i}"), part, max_age, secure, SameSite::Lax));
+        }
+    }
+    clears.extend(sets);
+    clears
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule6_names_and_attributes_follow_the_scheme() {
+        let http = CookieNames::new("aura-auth", false);
+        assert_eq!(http.session, "aura-auth.session");
+        let https = CookieNames::new("aura-auth", true);
+        assert_eq!(https.session, "__Secure-aura-auth.session");
+        assert_eq!(https.csrf, "__Host-aura-auth.csrf");
+        let c = set(&https.session, "v", 60, true, SameSite::Lax);
+        assert!(c.contains("HttpOnly") && c.contains("Secure") && c.contains("SameSite=Lax") && c.contains("Path=/"));
+        let c = set(&http.csrf, "v", 60, false, SameSite::Strict);
+        assert!(c.contains("SameSite=Strict") && !c.contains("Secure"));
+    }
+
+    #[test]
+    fn rule7_chunks_roundtrip_and_stale_chunks_are_cleared() {
+        let big: String = "a".repeat(CHUNK_SIZE * 2 + 10);
+        let empty = RequestCookies::parse(None);
+        let lines = set_chunked(&empty, "s", &big, 60, false);
+        assert_eq!(lines.len(), 3);
+        let header: String = lines
+            .iter()
+            .map(|l| l.split(';').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let req = RequestCookies::parse(Some(&header));
+        assert_eq!(req.chunked("s").unwrap(), big);
+        // Now the session shrinks to one cookie: all three chunks must be cleared.
+        let lines = set_chunked(&req, "s", "small", 60, false);
+        assert_eq!(lines.iter().filter(|l| l.contains("Max-Age=0")).count(), 3);
+        assert!(lines.last().unwrap().starts_with("s=small"));
+    }
+
+    #[test]
+    fn parses_odd_headers_without_panicking() {
+        for h in ["", ";;;", "=", "a", "a=1; a=2", "x=\"q\"; y", "\u{0}=\u{0}", "a=b;; c=d ;e=f"] {
+            let _ = RequestCookies::parse(Some(h)).chunked("a");
+        }
+        assert_eq!(RequestCookies::parse(Some("a=1; a=2")).get("a"), Some("1"));
+        assert!(RequestCookies::parse(Some(&"x".repeat(MAX_COOKIE_HEADER + 1))).get("x").is_none());
+    }
+}

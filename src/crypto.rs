@@ -1,0 +1,201 @@
+//! Sealing: XChaCha20-Poly1305 under per-purpose keys derived by HKDF-SHA256 from secret + salt.
+//!
+//! Token format: `<kid>.<base64url(nonce[24] || ciphertext || tag)>`. The associated data binds the
+//! purpose and the cookie's logical name, so a token sealed for one cookie never opens as another.
+//! `kid` names the secret that sealed it; with a rotated secret list the first secret seals and
+//! every secret opens.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use sha2::Sha256;
+
+const NONCE_LEN: usize = 24;
+const KID_BYTES: usize = 6;
+/// Tokens longer than this are refused before any decoding work.
+pub const MAX_TOKEN_LEN: usize = 64 * 1024;
+
+/// What a key is for: one key per purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Session,
+    Flow,
+    Csrf,
+}
+
+impl Purpose {
+    pub fn label(self) -> &'static str {
+        match self {
+            Purpose::Session => "session",
+            Purpose::Flow => "flow",
+            Purpose::Csrf => "csrf",
+        }
+    }
+}
+
+struct KeySet {
+    kid: String,
+    session: XChaCha20Poly1305,
+    flow: XChaCha20Poly1305,
+    csrf: XChaCha20Poly1305,
+}
+
+impl KeySet {
+    fn derive(secret: &[u8], salt: &[u8]) -> Self {
+        let hk = Hkdf::<Sha256>::new(Some(salt), secret);
+        let key = |purpose: Purpose| {
+            let mut okm = [0u8; 32];
+            let info = format!("aura-auth/v1/{}", purpose.label());
+            // 32 bytes is far below HKDF-SHA256's 8160-byte output limit, so expand cannot fail.
+            hk.expand(info.as_bytes(), &mut okm)
+                .expect("32-byte HKDF output");
+            XChaCha20Poly1305::new(&okm.into())
+        };
+        let mut kid = [0u8; KID_BYTES];
+        hk.expand(b"aura-auth/v1/kid", &mut kid)
+            .expect("6-byte HKDF output");
+        KeySet {
+            kid: crate::b64::encode(&kid),
+            session: key(Purpose::Session),
+            flow: key(Purpose::Flow),
+            csrf: key(Purpose::Csrf),
+        }
+    }
+
+    fn cipher(&self, purpose: Purpose) -> &XChaCha20Poly1305 {
+        match purpose {
+            Purpose::Session => &self.session,
+            Purpose::Flow => &self.flow,
+            Purpose::Csrf => &self.csrf,
+        }
+    }
+}
+
+/// The keys of every configured secret; the first one seals.
+pub struct Keyring {
+    sets: Vec<KeySet>,
+}
+
+fn associated_data(purpose: Purpose, name: &str) -> Vec<u8> {
+    format!("aura-auth/v1|{}|{}", purpose.label(), name).into_bytes()
+}
+
+impl Keyring {
+    /// `secrets` must be non-empty (config validation guarantees it).
+    pub fn new(secrets: &[Vec<u8>], salt: &[u8]) -> Self {
+        Keyring {
+            sets: secrets.iter().map(|s| KeySet::derive(s, salt)).collect(),
+        }
+    }
+
+    /// Seals `plaintext` for the cookie with logical name `name`.
+    pub fn seal(&self, purpose: Purpose, name: &str, plaintext: &[u8]) -> String {
+        let set = &self.sets[0];
+        let mut nonce = [0u8; NONCE_LEN];
+        crate::random::fill(&mut nonce);
+        let aad = associated_data(purpose, name);
+        let ciphertext = set
+            .cipher(purpose)
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
+            .expect("XChaCha20-Poly1305 encryption of an in-memory buffer");
+        let mut raw = Vec::with_capacity(NONCE_LEN + ciphertext.len());
+        raw.extend_from_slice(&nonce);
+        raw.extend_from_slice(&ciphertext);
+        let mut token = String::with_capacity(set.kid.len() + 1 + raw.len() * 4 / 3 + 4);
+        token.push_str(&set.kid);
+        token.push('.');
+        token.push_str(&crate::b64::encode(&raw));
+        token
+    }
+
+    /// Opens a token sealed by [`Keyring::seal`] for the same purpose and name. Any failure
+    /// (unknown key, malformed, tampered, wrong cookie) is `None`: the caller treats it as absent.
+    pub fn open(&self, purpose: Purpose, name: &str, token: &str) -> Option<Vec<u8>> {
+        if token.len() > MAX_TOKEN_LEN {
+            return None;
+        }
+        let (kid, body) = token.split_once('.')?;
+        let set = self.sets.iter().find(|s| s.kid == kid)?;
+        let raw = crate::b64::decode(body)?;
+        if raw.len() < NONCE_LEN + 16 {
+            return None;
+        }
+        let (nonce, ciphertext) = raw.split_at(NONCE_LEN);
+        let nonce = XNonce::try_from(nonce).ok()?;
+        let aad = associated_data(purpose, name);
+        set.cipher(purpose)
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: ciphertext,
+                    aad: &aad,
+                },
+            )
+            .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring(secrets: &[&[u8]]) -> Keyring {
+        let secrets: Vec<Vec<u8>> = secrets.iter().map(|s| s.to_vec()).collect();
+        Keyring::new(&secrets, b"salt-salt-salt-salt-salt-salt-32")
+    }
+
+    #[test]
+    fn seal_open_roundtrip() {
+        let k = ring(&[&[7u8; 32]]);
+        let t = k.seal(Purpose::Session, "aura-auth.session", b"hello");
+        assert_eq!(k.open(Purpose::Session, "aura-auth.session", &t).unwrap(), b"hello");
+    }
+
+    #[test]
+    fn rule1_cookie_name_and_purpose_are_bound() {
+        let k = ring(&[&[7u8; 32]]);
+        let t = k.seal(Purpose::Flow, "aura-auth.flow", b"{}");
+        assert!(k.open(Purpose::Session, "aura-auth.session", &t).is_none());
+        assert!(k.open(Purpose::Session, "aura-auth.flow", &t).is_none());
+        assert!(k.open(Purpose::Flow, "aura-auth.session", &t).is_none());
+        assert!(k.open(Purpose::Flow, "aura-auth.flow", &t).is_some());
+    }
+
+    #[test]
+    fn rule1_key_rotation_by_kid() {
+        let old = ring(&[&[1u8; 32]]);
+        let t_old = old.seal(Purpose::Session, "s", b"old");
+        let rotated = ring(&[&[2u8; 32], &[1u8; 32]]);
+        assert_eq!(rotated.open(Purpose::Session, "s", &t_old).unwrap(), b"old");
+        let t_new = rotated.seal(Purpose::Session, "s", b"new");
+        assert!(old.open(Purpose::Session, "s", &t_new).is_none());
+        assert_ne!(t_old.split('.').next(), t_new.split('.').next());
+    }
+
+    #[test]
+    fn rule2_every_single_byte_mutation_fails() {
+        let k = ring(&[&[9u8; 32]]);
+        let t = k.seal(Purpose::Session, "s", b"{\"a\":1}");
+        let bytes = t.as_bytes();
+        for i in 0..bytes.len() {
+            for delta in [1u8, 0x20, 0x80] {
+                let mut m = bytes.to_vec();
+                m[i] = m[i].wrapping_add(delta);
+                if let Ok(s) = std::str::from_utf8(&m) {
+                    if s != t {
+                        assert!(k.open(Purpose::Session, "s", s).is_none(), "mutation at {i}");
+                    }
+                }
+            }
+        }
+        for cut in 0..t.len() {
+            assert!(k.open(Purpose::Session, "s", &t[..cut]).is_none());
+        }
+    }
+}

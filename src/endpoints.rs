@@ -1,0 +1,79 @@
+//! A provider's effective endpoints: its description, completed by discovery for OIDC.
+
+use url::Url;
+
+use crate::error::{AuthError, Result};
+use crate::oidc::discovery::Metadata;
+use crate::providers::{ClientAuth, Protocol, ProviderSpec};
+
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    pub authorization: Url,
+    pub token: Url,
+    pub userinfo: Option<Url>,
+    pub emails: Option<Url>,
+    pub jwks: Option<Url>,
+    /// The issuer that `iss` (RFC 9207) and id_tokens must name.
+    pub issuer: Option<String>,
+    /// The provider promised the `iss` authorization-response parameter: it must be present.
+    pub iss_required: bool,
+    pub client_auth: ClientAuth,
+    pub oidc: bool,
+}
+
+impl Endpoints {
+    /// For plain OAuth 2.0 providers everything is in the description.
+    pub fn from_spec(spec: &ProviderSpec) -> Option<Endpoints> {
+        if spec.protocol != Protocol::OAuth2 {
+            return None;
+        }
+        Some(Endpoints {
+            authorization: spec.authorization_url.clone()?,
+            token: spec.token_url.clone()?,
+            userinfo: spec.userinfo_url.clone(),
+            emails: spec.emails_url.clone(),
+            jwks: None,
+            issuer: spec.issuer.clone(),
+            iss_required: false,
+            client_auth: spec.client_auth.unwrap_or(ClientAuth::Basic),
+            oidc: false,
+        })
+    }
+
+    /// OIDC: discovered endpoints, with any explicit override on the provider object winning.
+    pub fn from_discovery(spec: &ProviderSpec, meta: &Metadata) -> Result<Endpoints> {
+        let parse = |s: &str| Url::parse(s).map_err(|_| AuthError::new("DISCOVERY_FAILED", "A discovered endpoint is not a URL."));
+        let methods = meta.token_endpoint_auth_methods_supported.clone().unwrap_or_default();
+        let discovered_auth = if methods.is_empty() || methods.iter().any(|m| m == "client_secret_basic") {
+            ClientAuth::Basic
+        } else if methods.iter().any(|m| m == "client_secret_post") {
+            ClientAuth::Post
+        } else {
+            ClientAuth::Basic
+        };
+        Ok(Endpoints {
+            authorization: match &spec.authorization_url {
+                Some(u) => u.clone(),
+                None => parse(&meta.authorization_endpoint)?,
+            },
+            token: match &spec.token_url {
+                Some(u) => u.clone(),
+                None => parse(&meta.token_endpoint)?,
+            },
+            userinfo: match (&spec.userinfo_url, &meta.userinfo_endpoint) {
+                (Some(u), _) => Some(u.clone()),
+                (None, Some(u)) => Some(parse(u)?),
+                (None, None) => None,
+            },
+            emails: None,
+            jwks: Some(match &spec.jwks_url {
+                Some(u) => u.clone(),
+                None => parse(&meta.jwks_uri)?,
+            }),
+            issuer: Some(meta.issuer.clone()),
+            iss_required: meta.authorization_response_iss_parameter_supported,
+            client_auth: spec.client_auth.unwrap_or(discovered_auth),
+            oidc: true,
+        })
+    }
+}

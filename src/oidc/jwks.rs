@@ -1,0 +1,101 @@
+//! The provider's signing keys, cached per provider; an unknown `kid` triggers at most one
+//! refetch per [`REFETCH_INTERVAL`], then fails closed.
+
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, PublicKeyUse};
+use jsonwebtoken::{Algorithm, DecodingKey, Header};
+use serde_json::Value;
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::error::{AuthError, Result};
+use crate::outbound::Outbound;
+
+pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+struct State {
+    keys: Option<Vec<Jwk>>,
+    last_refetch: Option<Instant>,
+}
+
+#[derive(Default)]
+pub struct JwksCache {
+    state: Mutex<State>,
+}
+
+fn invalid(message: &str) -> AuthError {
+    AuthError::new("ID_TOKEN_INVALID", message)
+}
+
+async fn fetch(outbound: &Outbound, url: &Url) -> Result<Vec<Jwk>> {
+    let value = outbound
+        .get_json(url, None)
+        .await
+        .map_err(|e| AuthError::new("PROVIDER_UNAVAILABLE", format!("Loading the provider's keys failed: {e}.")))?;
+    let keys = value
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("The provider's JWKS has no `keys`."))?;
+    // Keys of kinds this library does not use are skipped, not fatal.
+    Ok(keys.iter().filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok()).collect())
+}
+
+/// Whether a JWK can verify `alg`: asymmetric, right family, not an encryption key, and its own
+/// `alg` (when given) equal to the header's.
+fn usable(jwk: &Jwk, alg: Algorithm) -> bool {
+    let family_ok = matches!(
+        (&jwk.algorithm, alg),
+        (AlgorithmParameters::RSA(_), Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512)
+            | (AlgorithmParameters::EllipticCurve(_), Algorithm::ES256 | Algorithm::ES384)
+            | (AlgorithmParameters::OctetKeyPair(_), Algorithm::EdDSA)
+    );
+    let use_ok = !matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption));
+    let alg_ok = jwk
+        .common
+        .key_algorithm
+        .map(|ka| ka.to_string() == format!("{alg:?}"))
+        .unwrap_or(true);
+    family_ok && use_ok && alg_ok
+}
+
+fn select(keys: &[Jwk], header: &Header) -> Option<DecodingKey> {
+    let jwk = match &header.kid {
+        Some(kid) => keys.iter().find(|k| k.common.key_id.as_deref() == Some(kid.as_str()) && usable(k, header.alg))?,
+        None => {
+            let mut candidates = keys.iter().filter(|k| usable(k, header.alg));
+            let only = candidates.next()?;
+            if candidates.next().is_some() {
+                return None; // several keys and no kid: ambiguous, refuse
+            }
+            only
+        }
+    };
+    DecodingKey::from_jwk(jwk).ok()
+}
+
+impl JwksCache {
+    /// The key that should verify a token with this header.
+    pub async fn key_for(&self, outbound: &Outbound, url: &Url, header: &Header) -> Result<DecodingKey> {
+        let mut state = self.state.lock().await;
+        let fresh = state.keys.is_none();
+        if fresh {
+            state.keys = Some(fetch(outbound, url).await?);
+        }
+        if let Some(key) = state.keys.as_deref().and_then(|k| select(k, header)) {
+            return Ok(key);
+        }
+        let may_refetch = !fresh
+            && header.kid.is_some()
+            && state.last_refetch.is_none_or(|t| t.elapsed() >= REFETCH_INTERVAL);
+        if may_refetch {
+            state.last_refetch = Some(Instant::now());
+            state.keys = Some(fetch(outbound, url).await?);
+            if let Some(key) = state.keys.as_deref().and_then(|k| select(k, header)) {
+                return Ok(key);
+            }
+        }
+        Err(invalid("No usable key of the provider matches the id_token."))
+    }
+}

@@ -1,0 +1,101 @@
+//! Redirect targets (SPEC §4.4): a relative path starting with exactly one `/`, or an absolute URL
+//! whose parsed origin is the app's or a trusted one. Anything else becomes `/`. Never fails.
+
+use percent_encoding::percent_decode_str;
+use url::{Origin, Url};
+
+pub const MAX_REDIRECT_LEN: usize = 2048;
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control())
+}
+
+/// A path that a browser could read as protocol-relative (`//host`, `/\host`).
+fn escapes_origin(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() != Some('/') || matches!(chars.next(), Some('/') | Some('\\'))
+}
+
+fn safe_relative(target: &str, app: &Url) -> bool {
+    // Check the raw form and every percent-decoded layer (a proxy or framework may decode again).
+    let mut layer = target.to_string();
+    for _ in 0..4 {
+        if escapes_origin(&layer) || has_control(&layer) {
+            return false;
+        }
+        let decoded = percent_decode_str(&layer).decode_utf8_lossy().into_owned();
+        if decoded == layer {
+            break;
+        }
+        layer = decoded;
+    }
+    // Defence in depth: resolved against the app, it must stay on the app's origin.
+    app.join(target).map(|u| u.origin() == app.origin()).unwrap_or(false)
+}
+
+/// Returns `target` when it is a safe redirect for this app, else `/`.
+pub fn safe_redirect(target: &str, app: &Url, trusted: &[Origin]) -> String {
+    if target.is_empty() || target.len() > MAX_REDIRECT_LEN || has_control(target) {
+        return "/".into();
+    }
+    if target.starts_with('/') {
+        return if safe_relative(target, app) { target.to_string() } else { "/".into() };
+    }
+    match Url::parse(target) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => {
+            let origin = url.origin();
+            if origin == app.origin() || trusted.contains(&origin) {
+                url.to_string()
+            } else {
+                "/".into()
+            }
+        }
+        _ => "/".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> Url {
+        Url::parse("https://app.example.com").unwrap()
+    }
+
+    fn check(target: &str) -> String {
+        let trusted = [Url::parse("https://docs.example.com").unwrap().origin()];
+        safe_redirect(target, &app(), &trusted)
+    }
+
+    #[test]
+    fn rule4_accepts_paths_and_same_or_trusted_origins() {
+        assert_eq!(check("/dashboard?tab=1#x"), "/dashboard?tab=1#x");
+        assert_eq!(check("https://app.example.com/x"), "https://app.example.com/x");
+        assert_eq!(check("https://docs.example.com/guide"), "https://docs.example.com/guide");
+    }
+
+    #[test]
+    fn rule4_refuses_open_redirects() {
+        for bad in [
+            "//evil.com",
+            "/\\evil.com",
+            "\\\\evil.com",
+            "https://app.example.com.evil.com",
+            "https://app.example.com@evil.com",
+            "http://app.example.com/",
+            "javascript:alert(1)",
+            "%2F%2Fevil.com",
+            "/%2F%2Fevil.com",
+            "/%5Cevil.com",
+            "/%252F%252Fevil.com",
+            "/\tevil",
+            "/x\r\nSet-Cookie: a=b",
+            "evil.com",
+            "data:text/html,hi",
+            "",
+        ] {
+            assert_eq!(check(bad), "/", "{bad:?} must be refused");
+        }
+        assert_eq!(check(&format!("/{}", "a".repeat(10 * 1024))), "/");
+    }
+}

@@ -1,0 +1,26 @@
+//! The request as the core sees it: only the parts the protocol needs, all plain data.
+
+/// One HTTP request, translated by the binding (or built by tests).
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub method: String,
+    /// Absolute URL (Web `Request`) or origin-form path with query (Node `req.url`).
+    pub url: String,
+    pub host: Option<String>,
+    /// The transport was TLS (Node: `req.socket.encrypted`). Ignored when `url` is absolute.
+    pub secure: Option<bool>,
+    pub cookie: Option<String>,
+    pub origin: Option<String>,
+    pub forwarded_host: Option<String>,
+    pub forwarded_proto: Option<String>,
+    pub forwarded: Option<String>,
+    pub content_type: Option<String>,
+    pub csrf_token: Option<String>,
+    pub body: Option<String>,
+}
+
+impl Request {
+    pub fn get(url: &str) -> Self {
+        Request { method: "GET".into(), url: url.into(), ..Default::default() }
+    }
+}

@@ -1,0 +1,86 @@
+//! The response as plain data: status, headers (each Set-Cookie its own entry) and a body.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorInner<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorInner<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl Response {
+    pub fn json_text(status: u16, body: String) -> Self {
+        Response {
+            status,
+            headers: vec![
+                ("content-type".into(), "application/json; charset=utf-8".into()),
+                ("cache-control".into(), "no-store".into()),
+            ],
+            body,
+        }
+    }
+
+    pub fn json<T: Serialize>(status: u16, value: &T) -> Self {
+        // Serialising our own plain structs cannot fail; fall back to `null` rather than panic.
+        Self::json_text(status, serde_json::to_string(value).unwrap_or_else(|_| "null".into()))
+    }
+
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Self::json(status, &ErrorBody { error: ErrorInner { code, message } })
+    }
+
+    pub fn redirect(location: &str) -> Self {
+        Response {
+            status: 302,
+            headers: vec![
+                ("location".into(), location.into()),
+                ("cache-control".into(), "no-store".into()),
+            ],
+            body: String::new(),
+        }
+    }
+
+    pub fn html(status: u16, body: String) -> Self {
+        Response {
+            status,
+            headers: vec![
+                ("content-type".into(), "text/html; charset=utf-8".into()),
+                ("cache-control".into(), "no-store".into()),
+                ("content-security-policy".into(), "default-src 'none'; style-src 'unsafe-inline'".into()),
+                ("x-content-type-options".into(), "nosniff".into()),
+            ],
+            body,
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Appends Set-Cookie lines in order (the last one is the one that matters most).
+    pub fn with_cookies(mut self, cookies: impl IntoIterator<Item = String>) -> Self {
+        self.headers.extend(cookies.into_iter().map(|c| ("set-cookie".to_string(), c)));
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_cookies(&self) -> Vec<&str> {
+        self.headers.iter().filter(|(n, _)| n == "set-cookie").map(|(_, v)| v.as_str()).collect()
+    }
+}
