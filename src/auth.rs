@@ -84,7 +84,13 @@ impl Auth {
         match self.prepare(req) {
             Ok((ctx, r)) => match r {
                 Route::Callback(_) => None,
-                Route::SignIn(ref id) if self.provider(id).is_some_and(|p| p.endpoints.get().is_none()) => None,
+                Route::SignIn(ref id)
+                    if self
+                        .provider(id)
+                        .is_some_and(|p| p.endpoints.get().is_none()) =>
+                {
+                    None
+                }
                 r => Some(self.finish(req, self.run_sync(&ctx, req, r))),
             },
             Err(resp) => Some(resp),
@@ -112,23 +118,46 @@ impl Auth {
     }
 
     /// Context and route, or the early response (400, 404, 405, 413, 414).
-    fn prepare<'a>(&'a self, req: &'a Request) -> std::result::Result<(Context<'a>, Route), Response> {
+    fn prepare<'a>(
+        &'a self,
+        req: &'a Request,
+    ) -> std::result::Result<(Context<'a>, Route), Response> {
         if req.url.len() > MAX_URL {
-            return Err(Response::error(414, "URL_TOO_LONG", "The request URL is too long."));
+            return Err(Response::error(
+                414,
+                "URL_TOO_LONG",
+                "The request URL is too long.",
+            ));
         }
         if req.body.as_ref().is_some_and(|b| b.len() > MAX_BODY) {
-            return Err(Response::error(413, "BODY_TOO_LARGE", "The request body is too large."));
+            return Err(Response::error(
+                413,
+                "BODY_TOO_LARGE",
+                "The request body is too large.",
+            ));
         }
-        let ctx = Context::new(&self.config, req).map_err(|e| Response::error(400, e.code, &e.message))?;
+        let ctx = Context::new(&self.config, req)
+            .map_err(|e| Response::error(400, e.code, &e.message))?;
         // Route on the raw (still percent-encoded) path: ids with `%` never match a provider.
         let r = match route(&self.config.base_path, ctx.url.path()) {
             Some(r) => r,
-            None => return Err(Response::error(404, "NOT_FOUND", "No auth endpoint at this path.")),
+            None => {
+                return Err(Response::error(
+                    404,
+                    "NOT_FOUND",
+                    "No auth endpoint at this path.",
+                ))
+            }
         };
         let method = req.method.to_ascii_uppercase();
         if !r.methods().contains(&method.as_str()) {
             let allow = r.methods().join(", ");
-            return Err(Response::error(405, "METHOD_NOT_ALLOWED", &format!("Use {allow} for this endpoint.")).with_header("allow", &allow));
+            return Err(Response::error(
+                405,
+                "METHOD_NOT_ALLOWED",
+                &format!("Use {allow} for this endpoint."),
+            )
+            .with_header("allow", &allow));
         }
         Ok((ctx, r))
     }
@@ -157,9 +186,23 @@ impl Auth {
         let cookies = RequestCookies::parse(cookie);
         let prefix = &self.config.cookie_prefix;
         let found = match session_scheme(&self.config, forwarded_proto) {
-            Some(secure) => session::read(&self.config, &cookies, &CookieNames::new(prefix, secure).session),
-            None => session::read(&self.config, &cookies, &CookieNames::new(prefix, true).session)
-                .or_else(|| session::read(&self.config, &cookies, &CookieNames::new(prefix, false).session)),
+            Some(secure) => session::read(
+                &self.config,
+                &cookies,
+                &CookieNames::new(prefix, secure).session,
+            ),
+            None => session::read(
+                &self.config,
+                &cookies,
+                &CookieNames::new(prefix, true).session,
+            )
+            .or_else(|| {
+                session::read(
+                    &self.config,
+                    &cookies,
+                    &CookieNames::new(prefix, false).session,
+                )
+            }),
         };
         match found {
             Some(s) => s.to_json(),
@@ -172,12 +215,18 @@ impl Auth {
         let data = SessionData::new(user, &self.config);
         let names = CookieNames::new(&self.config.cookie_prefix, secure);
         let empty = RequestCookies::parse(None);
-        crate::cookies::set_chunked(&empty, &names.session, &data.seal(&self.config), self.config.max_age, secure)
-            .iter()
-            .filter(|l| !l.contains("Max-Age=0"))
-            .filter_map(|l| l.split(';').next().map(str::to_string))
-            .collect::<Vec<_>>()
-            .join("; ")
+        crate::cookies::set_chunked(
+            &empty,
+            &names.session,
+            &data.seal(&self.config),
+            self.config.max_age,
+            secure,
+        )
+        .iter()
+        .filter(|l| !l.contains("Max-Age=0"))
+        .filter_map(|l| l.split(';').next().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("; ")
     }
 }
 

@@ -55,7 +55,11 @@ fn to_js(r: Response) -> NativeResponse {
         headers.push(n);
         headers.push(v);
     }
-    NativeResponse { status: r.status as u32, headers, body: r.body }
+    NativeResponse {
+        status: r.status as u32,
+        headers,
+        body: r.body,
+    }
 }
 
 /// Errors cross as JSON in the message; index.js turns them into `AuraAuthError` with `.code`.
@@ -73,7 +77,9 @@ pub struct NativeAuth {
 impl NativeAuth {
     #[napi(constructor)]
     pub fn new(input: String) -> Result<Self> {
-        Auth::new(&input).map(|a| NativeAuth { inner: Arc::new(a) }).map_err(to_napi)
+        Auth::new(&input)
+            .map(|a| NativeAuth { inner: Arc::new(a) })
+            .map_err(to_napi)
     }
 
     #[napi]
@@ -97,7 +103,8 @@ impl NativeAuth {
     /// The session JSON for a Cookie header.
     #[napi]
     pub fn get_session(&self, cookie: Option<String>, forwarded_proto: Option<String>) -> String {
-        self.inner.session_json(cookie.as_deref(), forwarded_proto.as_deref())
+        self.inner
+            .session_json(cookie.as_deref(), forwarded_proto.as_deref())
     }
 
     #[napi]

@@ -132,7 +132,12 @@ fn parse_origin(text: &str, code: &'static str, what: &str) -> Result<Url> {
             format!("{what} `{text}` must be an http(s) origin such as `https://example.com`."),
         ));
     }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err(AuthError::new(
             code,
             format!("{what} `{text}` must be an origin only (no path, query, fragment or credentials); put the mount path in `basePath`."),
@@ -153,7 +158,11 @@ fn validate_base_path(path: &str) -> Result<String> {
         ));
     }
     let trimmed = path.trim_end_matches('/');
-    Ok(if trimmed.is_empty() { String::new() } else { trimmed.to_string() })
+    Ok(if trimmed.is_empty() {
+        String::new()
+    } else {
+        trimmed.to_string()
+    })
 }
 
 fn validate_page(page: Option<String>, which: &str) -> Result<Option<String>> {
@@ -166,12 +175,19 @@ fn validate_page(page: Option<String>, which: &str) -> Result<Option<String>> {
     }
 }
 
-fn decode_secrets(input: Option<OneOrMany>, env: &HashMap<String, String>) -> Result<Option<Vec<Vec<u8>>>> {
+fn decode_secrets(
+    input: Option<OneOrMany>,
+    env: &HashMap<String, String>,
+) -> Result<Option<Vec<Vec<u8>>>> {
     let list: Vec<String> = match input {
         Some(OneOrMany::One(s)) => vec![s],
         Some(OneOrMany::Many(v)) => v,
         None => match env_value(env, "AURA_AUTH_SECRET") {
-            Some(s) => s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+            Some(s) => s
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
             None => return Ok(None),
         },
     };
@@ -191,7 +207,11 @@ impl Config {
         let mut warnings = Vec::new();
 
         let secrets = decode_secrets(c.secret, &env)?;
-        let salt = match c.salt.as_deref().or_else(|| env_value(&env, "AURA_AUTH_SALT")) {
+        let salt = match c
+            .salt
+            .as_deref()
+            .or_else(|| env_value(&env, "AURA_AUTH_SALT"))
+        {
             Some(s) => Some(decode_key(s, KeyKind::Salt)?),
             None => None,
         };
@@ -229,14 +249,29 @@ impl Config {
         };
 
         let base_path = validate_base_path(c.base_path.as_deref().unwrap_or("/api/auth"))?;
-        let base_origin = match c.base_url.as_deref().or_else(|| env_value(&env, "AURA_AUTH_URL")) {
-            Some(u) => Some(parse_origin(u.trim_end_matches('/'), "INVALID_BASE_URL", "baseURL")?),
+        let base_origin = match c
+            .base_url
+            .as_deref()
+            .or_else(|| env_value(&env, "AURA_AUTH_URL"))
+        {
+            Some(u) => Some(parse_origin(
+                u.trim_end_matches('/'),
+                "INVALID_BASE_URL",
+                "baseURL",
+            )?),
             None => None,
         };
         let trusted_origins = c
             .trusted_origins
             .iter()
-            .map(|o| parse_origin(o.trim_end_matches('/'), "INVALID_TRUSTED_ORIGIN", "trustedOrigins entry").map(|u| u.origin()))
+            .map(|o| {
+                parse_origin(
+                    o.trim_end_matches('/'),
+                    "INVALID_TRUSTED_ORIGIN",
+                    "trustedOrigins entry",
+                )
+                .map(|u| u.origin())
+            })
             .collect::<Result<Vec<_>>>()?;
 
         let max_age = c.session.max_age.unwrap_or(DEFAULT_MAX_AGE);
@@ -257,7 +292,9 @@ impl Config {
         let cookie_prefix = c.cookies.prefix.unwrap_or_else(|| "aura-auth".to_string());
         let prefix_ok = !cookie_prefix.is_empty()
             && cookie_prefix.len() <= 64
-            && cookie_prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && cookie_prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
             && !cookie_prefix.starts_with("__");
         if !prefix_ok {
             return Err(AuthError::new(
@@ -268,11 +305,20 @@ impl Config {
 
         let timeout_ms = c.http.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
         if timeout_ms == 0 || timeout_ms > 120_000 {
-            return Err(AuthError::new("INVALID_HTTP_OPTIONS", "http.timeoutMs must be between 1 and 120000."));
+            return Err(AuthError::new(
+                "INVALID_HTTP_OPTIONS",
+                "http.timeoutMs must be between 1 and 120000.",
+            ));
         }
-        let max_response_bytes = c.http.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        let max_response_bytes = c
+            .http
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         if max_response_bytes < 1024 {
-            return Err(AuthError::new("INVALID_HTTP_OPTIONS", "http.maxResponseBytes must be at least 1024."));
+            return Err(AuthError::new(
+                "INVALID_HTTP_OPTIONS",
+                "http.maxResponseBytes must be at least 1024.",
+            ));
         }
 
         if c.oauth.is_empty() {
@@ -287,7 +333,10 @@ impl Config {
             if providers_out.iter().any(|q| q.id == spec.id) {
                 return Err(AuthError::new(
                     "DUPLICATE_PROVIDER",
-                    format!("Provider id `{}` is configured twice. Give each provider a unique `id`.", spec.id),
+                    format!(
+                        "Provider id `{}` is configured twice. Give each provider a unique `id`.",
+                        spec.id
+                    ),
                 ));
             }
             providers_out.push(spec);

@@ -39,7 +39,10 @@ fn forwarded_pair(header: &str) -> (Option<String>, Option<String>) {
 }
 
 fn origin_from(proto: &str, host: &str) -> Option<Url> {
-    if !matches!(proto, "http" | "https") || host.is_empty() || host.contains(['/', '\\', '@', '?', '#']) {
+    if !matches!(proto, "http" | "https")
+        || host.is_empty()
+        || host.contains(['/', '\\', '@', '?', '#'])
+    {
         return None;
     }
     let url = Url::parse(&format!("{proto}://{host}")).ok()?;
@@ -63,31 +66,58 @@ pub fn app_origin(config: &Config, req: &Request, url: &Url) -> Result<Url> {
         return Ok(base.clone());
     }
     if config.trusted_proxy_headers {
-        let (mut host, mut proto) = req.forwarded.as_deref().map(forwarded_pair).unwrap_or((None, None));
+        let (mut host, mut proto) = req
+            .forwarded
+            .as_deref()
+            .map(forwarded_pair)
+            .unwrap_or((None, None));
         if host.is_none() {
-            host = req.forwarded_host.as_deref().map(|h| first_value(h).to_string());
+            host = req
+                .forwarded_host
+                .as_deref()
+                .map(|h| first_value(h).to_string());
         }
         if proto.is_none() {
-            proto = req.forwarded_proto.as_deref().map(|p| first_value(p).to_ascii_lowercase());
+            proto = req
+                .forwarded_proto
+                .as_deref()
+                .map(|p| first_value(p).to_ascii_lowercase());
         }
         if host.is_some() || proto.is_some() {
-            let host = host.or_else(|| req.host.clone()).or_else(|| url.host_str().map(str::to_string));
+            let host = host
+                .or_else(|| req.host.clone())
+                .or_else(|| url.host_str().map(str::to_string));
             let proto = proto.unwrap_or_else(|| url.scheme().to_string());
             if let Some(o) = host.and_then(|h| origin_from(&proto, &h)) {
                 return Ok(o);
             }
-            return Err(AuthError::new("BAD_HOST", "The forwarded host or protocol is malformed."));
+            return Err(AuthError::new(
+                "BAD_HOST",
+                "The forwarded host or protocol is malformed.",
+            ));
         }
     }
     if url.host_str() != Some("request.invalid") {
-        return origin_from(url.scheme(), &url[url::Position::BeforeHost..url::Position::AfterPort])
-            .ok_or_else(|| AuthError::new("BAD_HOST", "The request URL has no usable host."));
+        return origin_from(
+            url.scheme(),
+            &url[url::Position::BeforeHost..url::Position::AfterPort],
+        )
+        .ok_or_else(|| AuthError::new("BAD_HOST", "The request URL has no usable host."));
     }
-    let proto = if req.secure == Some(true) { "https" } else { "http" };
+    let proto = if req.secure == Some(true) {
+        "https"
+    } else {
+        "http"
+    };
     req.host
         .as_deref()
         .and_then(|h| origin_from(proto, h))
-        .ok_or_else(|| AuthError::new("BAD_HOST", "The request has no valid Host header; set baseURL (AURA_AUTH_URL)."))
+        .ok_or_else(|| {
+            AuthError::new(
+                "BAD_HOST",
+                "The request has no valid Host header; set baseURL (AURA_AUTH_URL).",
+            )
+        })
 }
 
 impl<'a> Context<'a> {
@@ -106,7 +136,10 @@ impl<'a> Context<'a> {
 
     /// The first value of a query parameter.
     pub fn query(&self, name: &str) -> Option<String> {
-        self.url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+        self.url
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
     }
 
     /// `origin` + path, e.g. the callback URL sent to providers.

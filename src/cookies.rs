@@ -30,7 +30,11 @@ pub fn logical_name(prefix: &str, purpose: Purpose) -> String {
 
 impl CookieNames {
     pub fn new(prefix: &str, secure: bool) -> Self {
-        let (p, host) = if secure { ("__Secure-", "__Host-") } else { ("", "") };
+        let (p, host) = if secure {
+            ("__Secure-", "__Host-")
+        } else {
+            ("", "")
+        };
         CookieNames {
             secure,
             session: format!("{p}{}", logical_name(prefix, Purpose::Session)),
@@ -67,7 +71,12 @@ impl<'a> RequestCookies<'a> {
         let mut out: Vec<usize> = self
             .pairs
             .iter()
-            .filter_map(|(n, _)| n.strip_prefix(name)?.strip_prefix('.')?.parse::<usize>().ok())
+            .filter_map(|(n, _)| {
+                n.strip_prefix(name)?
+                    .strip_prefix('.')?
+                    .parse::<usize>()
+                    .ok()
+            })
             .filter(|i| *i < 1000)
             .collect();
         out.sort_unstable();
@@ -112,7 +121,9 @@ pub fn set(name: &str, value: &str, max_age: u64, secure: bool, same_site: SameS
         .path("/")
         .secure(secure)
         .same_site(same_site)
-        .max_age(cookie::time::Duration::seconds(max_age.min(i64::MAX as u64) as i64))
+        .max_age(cookie::time::Duration::seconds(
+            max_age.min(i64::MAX as u64) as i64,
+        ))
         .build()
         .to_string()
 }
@@ -132,7 +143,13 @@ pub fn clear(name: &str, secure: bool, same_site: SameSite) -> String {
 
 /// Set-Cookie lines that store `token` under `name`, split into chunks when large, clearing
 /// whatever stale whole/chunk cookies the request carried. Clears come first, values last.
-pub fn set_chunked(req: &RequestCookies, name: &str, token: &str, max_age: u64, secure: bool) -> Vec<String> {
+pub fn set_chunked(
+    req: &RequestCookies,
+    name: &str,
+    token: &str,
+    max_age: u64,
+    secure: bool,
+) -> Vec<String> {
     let mut clears = Vec::new();
     let mut sets = Vec::new();
     let present = req.chunk_indexes(name);
@@ -154,7 +171,13 @@ pub fn set_chunked(req: &RequestCookies, name: &str, token: &str, max_age: u64, 
             clears.push(clear(&format!("{name}.{i}"), secure, SameSite::Lax));
         }
         for (i, part) in parts.iter().enumerate() {
-            sets.push(set(&format!("{name}.{i}"), part, max_age, secure, SameSite::Lax));
+            sets.push(set(
+                &format!("{name}.{i}"),
+                part,
+                max_age,
+                secure,
+                SameSite::Lax,
+            ));
         }
     }
     clears.extend(sets);
@@ -173,7 +196,12 @@ mod tests {
         assert_eq!(https.session, "__Secure-aura-auth.session");
         assert_eq!(https.csrf, "__Host-aura-auth.csrf");
         let c = set(&https.session, "v", 60, true, SameSite::Lax);
-        assert!(c.contains("HttpOnly") && c.contains("Secure") && c.contains("SameSite=Lax") && c.contains("Path=/"));
+        assert!(
+            c.contains("HttpOnly")
+                && c.contains("Secure")
+                && c.contains("SameSite=Lax")
+                && c.contains("Path=/")
+        );
         let c = set(&http.csrf, "v", 60, false, SameSite::Strict);
         assert!(c.contains("SameSite=Strict") && !c.contains("Secure"));
     }
@@ -199,10 +227,23 @@ mod tests {
 
     #[test]
     fn parses_odd_headers_without_panicking() {
-        for h in ["", ";;;", "=", "a", "a=1; a=2", "x=\"q\"; y", "\u{0}=\u{0}", "a=b;; c=d ;e=f"] {
+        for h in [
+            "",
+            ";;;",
+            "=",
+            "a",
+            "a=1; a=2",
+            "x=\"q\"; y",
+            "\u{0}=\u{0}",
+            "a=b;; c=d ;e=f",
+        ] {
             let _ = RequestCookies::parse(Some(h)).chunked("a");
         }
         assert_eq!(RequestCookies::parse(Some("a=1; a=2")).get("a"), Some("1"));
-        assert!(RequestCookies::parse(Some(&"x".repeat(MAX_COOKIE_HEADER + 1))).get("x").is_none());
+        assert!(
+            RequestCookies::parse(Some(&"x".repeat(MAX_COOKIE_HEADER + 1)))
+                .get("x")
+                .is_none()
+        );
     }
 }

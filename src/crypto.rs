@@ -154,7 +154,10 @@ mod tests {
     fn seal_open_roundtrip() {
         let k = ring(&[&[7u8; 32]]);
         let t = k.seal(Purpose::Session, "aura-auth.session", b"hello");
-        assert_eq!(k.open(Purpose::Session, "aura-auth.session", &t).unwrap(), b"hello");
+        assert_eq!(
+            k.open(Purpose::Session, "aura-auth.session", &t).unwrap(),
+            b"hello"
+        );
     }
 
     #[test]
@@ -189,7 +192,10 @@ mod tests {
                 m[i] = m[i].wrapping_add(delta);
                 if let Ok(s) = std::str::from_utf8(&m) {
                     if s != t {
-                        assert!(k.open(Purpose::Session, "s", s).is_none(), "mutation at {i}");
+                        assert!(
+                            k.open(Purpose::Session, "s", s).is_none(),
+                            "mutation at {i}"
+                        );
                     }
                 }
             }

@@ -42,15 +42,23 @@ impl Endpoints {
 
     /// OIDC: discovered endpoints, with any explicit override on the provider object winning.
     pub fn from_discovery(spec: &ProviderSpec, meta: &Metadata) -> Result<Endpoints> {
-        let parse = |s: &str| Url::parse(s).map_err(|_| AuthError::new("DISCOVERY_FAILED", "A discovered endpoint is not a URL."));
-        let methods = meta.token_endpoint_auth_methods_supported.clone().unwrap_or_default();
-        let discovered_auth = if methods.is_empty() || methods.iter().any(|m| m == "client_secret_basic") {
-            ClientAuth::Basic
-        } else if methods.iter().any(|m| m == "client_secret_post") {
-            ClientAuth::Post
-        } else {
-            ClientAuth::Basic
+        let parse = |s: &str| {
+            Url::parse(s).map_err(|_| {
+                AuthError::new("DISCOVERY_FAILED", "A discovered endpoint is not a URL.")
+            })
         };
+        let methods = meta
+            .token_endpoint_auth_methods_supported
+            .clone()
+            .unwrap_or_default();
+        let discovered_auth =
+            if methods.is_empty() || methods.iter().any(|m| m == "client_secret_basic") {
+                ClientAuth::Basic
+            } else if methods.iter().any(|m| m == "client_secret_post") {
+                ClientAuth::Post
+            } else {
+                ClientAuth::Basic
+            };
         Ok(Endpoints {
             authorization: match &spec.authorization_url {
                 Some(u) => u.clone(),

@@ -26,7 +26,10 @@ impl std::fmt::Display for OutboundError {
             OutboundError::InsecureUrl => write!(f, "refused a non-https URL that is not loopback"),
             OutboundError::Timeout => write!(f, "the provider did not answer in time"),
             OutboundError::Connect => write!(f, "the provider could not be reached"),
-            OutboundError::Redirect(s) => write!(f, "the provider answered with a redirect ({s}), which is not followed"),
+            OutboundError::Redirect(s) => write!(
+                f,
+                "the provider answered with a redirect ({s}), which is not followed"
+            ),
             OutboundError::Status(s) => write!(f, "the provider answered with HTTP {s}"),
             OutboundError::TooLarge => write!(f, "the provider's response was too large"),
             OutboundError::NotJson => write!(f, "the provider's response was not JSON"),
@@ -77,7 +80,10 @@ impl Outbound {
     }
 
     /// Sends a request and reads the whole (capped) response. Redirects are errors.
-    pub async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, OutboundError> {
+    pub async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, OutboundError> {
         let url = Url::parse(&request.uri().to_string()).map_err(|_| OutboundError::InsecureUrl)?;
         if !allowed(&url) {
             return Err(OutboundError::InsecureUrl);
@@ -92,7 +98,10 @@ impl Outbound {
         if status.is_redirection() {
             return Err(OutboundError::Redirect(status.as_u16()));
         }
-        if response.content_length().is_some_and(|n| n as usize > self.max_bytes) {
+        if response
+            .content_length()
+            .is_some_and(|n| n as usize > self.max_bytes)
+        {
             return Err(OutboundError::TooLarge);
         }
         let mut out = http::Response::builder().status(status.as_u16());
@@ -119,12 +128,17 @@ impl Outbound {
         if let Some(token) = bearer {
             builder = builder.header("authorization", format!("Bearer {token}"));
         }
-        let request = builder.body(Vec::new()).map_err(|_| OutboundError::InsecureUrl)?;
+        let request = builder
+            .body(Vec::new())
+            .map_err(|_| OutboundError::InsecureUrl)?;
         let response = self.send(request).await?;
         if !response.status().is_success() {
             return Err(OutboundError::Status(response.status().as_u16()));
         }
-        let ct = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+        let ct = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok());
         if !is_json(ct) {
             return Err(OutboundError::NotJson);
         }
@@ -146,10 +160,20 @@ mod tests {
 
     #[test]
     fn rule8_plain_http_only_on_loopback() {
-        for ok in ["https://example.com/x", "http://localhost:1/x", "http://127.0.0.2/x", "http://[::1]:3/x"] {
+        for ok in [
+            "https://example.com/x",
+            "http://localhost:1/x",
+            "http://127.0.0.2/x",
+            "http://[::1]:3/x",
+        ] {
             assert!(allowed(&Url::parse(ok).unwrap()), "{ok}");
         }
-        for bad in ["http://example.com/x", "http://10.0.0.1/x", "ftp://127.0.0.1/x", "http://localhost.evil.com/"] {
+        for bad in [
+            "http://example.com/x",
+            "http://10.0.0.1/x",
+            "ftp://127.0.0.1/x",
+            "http://localhost.evil.com/",
+        ] {
             assert!(!allowed(&Url::parse(bad).unwrap()), "{bad}");
         }
     }

@@ -30,7 +30,9 @@ fn safe_relative(target: &str, app: &Url) -> bool {
         layer = decoded;
     }
     // Defence in depth: resolved against the app, it must stay on the app's origin.
-    app.join(target).map(|u| u.origin() == app.origin()).unwrap_or(false)
+    app.join(target)
+        .map(|u| u.origin() == app.origin())
+        .unwrap_or(false)
 }
 
 /// Returns `target` when it is a safe redirect for this app, else `/`.
@@ -39,7 +41,11 @@ pub fn safe_redirect(target: &str, app: &Url, trusted: &[Origin]) -> String {
         return "/".into();
     }
     if target.starts_with('/') {
-        return if safe_relative(target, app) { target.to_string() } else { "/".into() };
+        return if safe_relative(target, app) {
+            target.to_string()
+        } else {
+            "/".into()
+        };
     }
     match Url::parse(target) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => {
@@ -70,8 +76,14 @@ mod tests {
     #[test]
     fn rule4_accepts_paths_and_same_or_trusted_origins() {
         assert_eq!(check("/dashboard?tab=1#x"), "/dashboard?tab=1#x");
-        assert_eq!(check("https://app.example.com/x"), "https://app.example.com/x");
-        assert_eq!(check("https://docs.example.com/guide"), "https://docs.example.com/guide");
+        assert_eq!(
+            check("https://app.example.com/x"),
+            "https://app.example.com/x"
+        );
+        assert_eq!(
+            check("https://docs.example.com/guide"),
+            "https://docs.example.com/guide"
+        );
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub struct Request {
 
 impl Request {
     pub fn get(url: &str) -> Self {
-        Request { method: "GET".into(), url: url.into(), ..Default::default() }
+        Request {
+            method: "GET".into(),
+            url: url.into(),
+            ..Default::default()
+        }
     }
 }

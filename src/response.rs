@@ -25,7 +25,10 @@ impl Response {
         Response {
             status,
             headers: vec![
-                ("content-type".into(), "application/json; charset=utf-8".into()),
+                (
+                    "content-type".into(),
+                    "application/json; charset=utf-8".into(),
+                ),
                 ("cache-control".into(), "no-store".into()),
             ],
             body,
@@ -34,11 +37,19 @@ impl Response {
 
     pub fn json<T: Serialize>(status: u16, value: &T) -> Self {
         // Serialising our own plain structs cannot fail; fall back to `null` rather than panic.
-        Self::json_text(status, serde_json::to_string(value).unwrap_or_else(|_| "null".into()))
+        Self::json_text(
+            status,
+            serde_json::to_string(value).unwrap_or_else(|_| "null".into()),
+        )
     }
 
     pub fn error(status: u16, code: &str, message: &str) -> Self {
-        Self::json(status, &ErrorBody { error: ErrorInner { code, message } })
+        Self::json(
+            status,
+            &ErrorBody {
+                error: ErrorInner { code, message },
+            },
+        )
     }
 
     pub fn redirect(location: &str) -> Self {
@@ -58,7 +69,10 @@ impl Response {
             headers: vec![
                 ("content-type".into(), "text/html; charset=utf-8".into()),
                 ("cache-control".into(), "no-store".into()),
-                ("content-security-policy".into(), "default-src 'none'; style-src 'unsafe-inline'".into()),
+                (
+                    "content-security-policy".into(),
+                    "default-src 'none'; style-src 'unsafe-inline'".into(),
+                ),
                 ("x-content-type-options".into(), "nosniff".into()),
             ],
             body,
@@ -72,15 +86,23 @@ impl Response {
 
     /// Appends Set-Cookie lines in order (the last one is the one that matters most).
     pub fn with_cookies(mut self, cookies: impl IntoIterator<Item = String>) -> Self {
-        self.headers.extend(cookies.into_iter().map(|c| ("set-cookie".to_string(), c)));
+        self.headers
+            .extend(cookies.into_iter().map(|c| ("set-cookie".to_string(), c)));
         self
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn set_cookies(&self) -> Vec<&str> {
-        self.headers.iter().filter(|(n, _)| n == "set-cookie").map(|(_, v)| v.as_str()).collect()
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == "set-cookie")
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }

@@ -29,8 +29,12 @@ pub fn route(base_path: &str, path: &str) -> Option<Route> {
     let head = parts.next()?;
     let tail = parts.next();
     match (head, tail) {
-        ("signIn", Some(id)) if !id.is_empty() && !id.contains('/') => Some(Route::SignIn(id.to_string())),
-        ("callback", Some(id)) if !id.is_empty() && !id.contains('/') => Some(Route::Callback(id.to_string())),
+        ("signIn", Some(id)) if !id.is_empty() && !id.contains('/') => {
+            Some(Route::SignIn(id.to_string()))
+        }
+        ("callback", Some(id)) if !id.is_empty() && !id.contains('/') => {
+            Some(Route::Callback(id.to_string()))
+        }
         ("session", None) => Some(Route::Session),
         ("csrfToken", None) => Some(Route::CsrfToken),
         ("signOut", None) => Some(Route::SignOut),
@@ -46,10 +50,22 @@ mod tests {
 
     #[test]
     fn routes_under_base_path_only() {
-        assert_eq!(route("/api/auth", "/api/auth/session"), Some(Route::Session));
-        assert_eq!(route("/api/auth", "/api/auth/session/"), Some(Route::Session));
-        assert_eq!(route("/api/auth", "/api/auth/signIn/github"), Some(Route::SignIn("github".into())));
-        assert_eq!(route("/api/auth", "/api/auth/callback/oidc"), Some(Route::Callback("oidc".into())));
+        assert_eq!(
+            route("/api/auth", "/api/auth/session"),
+            Some(Route::Session)
+        );
+        assert_eq!(
+            route("/api/auth", "/api/auth/session/"),
+            Some(Route::Session)
+        );
+        assert_eq!(
+            route("/api/auth", "/api/auth/signIn/github"),
+            Some(Route::SignIn("github".into()))
+        );
+        assert_eq!(
+            route("/api/auth", "/api/auth/callback/oidc"),
+            Some(Route::Callback("oidc".into()))
+        );
         assert_eq!(route("/api/auth", "/api/authsession"), None);
         assert_eq!(route("/api/auth", "/other/session"), None);
         assert_eq!(route("/api/auth", "/api/auth/signIn/"), None);

@@ -31,7 +31,7 @@ impl KeyKind {
 }
 
 fn is_hex(text: &str) -> bool {
-    text.len() % 2 == 0 && !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit())
+    text.len().is_multiple_of(2) && !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Decodes hex or base64(url) key material and checks its length and entropy.
@@ -91,7 +91,10 @@ mod tests {
 
     #[test]
     fn rejects_short_low_entropy_and_garbage() {
-        assert_eq!(decode_key("abcd", KeyKind::Secret).unwrap_err().code, "INVALID_SECRET");
+        assert_eq!(
+            decode_key("abcd", KeyKind::Secret).unwrap_err().code,
+            "INVALID_SECRET"
+        );
         let zeros = "00".repeat(32);
         let err = decode_key(&zeros, KeyKind::Salt).unwrap_err();
         assert_eq!(err.code, "INVALID_SALT");

@@ -35,17 +35,29 @@ pub const SIGNED_OUT_JSON: &str = r#"{"authenticated":false,"session":null}"#;
 impl SessionData {
     pub fn new(user: User, config: &Config) -> Self {
         let now = clock::now();
-        SessionData { user, iat: now, exp: now + config.max_age }
+        SessionData {
+            user,
+            iat: now,
+            exp: now + config.max_age,
+        }
     }
 
     pub fn seal(&self, config: &Config) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
-        config.keys.seal(Purpose::Session, &logical_name(&config.cookie_prefix, Purpose::Session), &json)
+        config.keys.seal(
+            Purpose::Session,
+            &logical_name(&config.cookie_prefix, Purpose::Session),
+            &json,
+        )
     }
 
     /// Opens a session token; expired, tampered or malformed tokens are `None`.
     pub fn open(config: &Config, token: &str) -> Option<SessionData> {
-        let plain = config.keys.open(Purpose::Session, &logical_name(&config.cookie_prefix, Purpose::Session), token)?;
+        let plain = config.keys.open(
+            Purpose::Session,
+            &logical_name(&config.cookie_prefix, Purpose::Session),
+            token,
+        )?;
         let data: SessionData = serde_json::from_slice(&plain).ok()?;
         let now = clock::now();
         (data.exp > now && data.iat <= now + 60).then_some(data)
@@ -64,7 +76,10 @@ impl SessionData {
     pub fn to_json(&self) -> String {
         let result = SessionResult {
             authenticated: true,
-            session: Some(PublicSession { user: &self.user, expires: clock::iso8601(self.exp) }),
+            session: Some(PublicSession {
+                user: &self.user,
+                expires: clock::iso8601(self.exp),
+            }),
         };
         serde_json::to_string(&result).unwrap_or_else(|_| SIGNED_OUT_JSON.to_string())
     }

@@ -4,10 +4,14 @@
 //! Every failure sends the browser to the error page with a code.
 
 use cookie::SameSite;
-use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
 use oauth2::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, ExtraTokenFields, PkceCodeVerifier, RedirectUrl,
-    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+    AuthType, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, ExtraTokenFields,
+    PkceCodeVerifier, RedirectUrl, StandardRevocableToken, StandardTokenResponse, TokenResponse,
+    TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -63,7 +67,12 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, id: &str) -> Response {
 }
 
 /// The checks that need no network, in order; returns the open flow.
-pub fn check_response(auth: &Auth, ctx: &Context, id: &str, endpoints: &Endpoints) -> Result<(Flow, String)> {
+pub fn check_response(
+    auth: &Auth,
+    ctx: &Context,
+    id: &str,
+    endpoints: &Endpoints,
+) -> Result<(Flow, String)> {
     if let Some(error) = ctx.query("error") {
         return Err(if error == "access_denied" {
             err("ACCESS_DENIED", "The user or provider refused the sign-in.")
@@ -75,9 +84,17 @@ pub fn check_response(auth: &Auth, ctx: &Context, id: &str, endpoints: &Endpoint
         .cookies
         .get(&ctx.names.flow)
         .and_then(|t| Flow::open(&auth.config, t))
-        .ok_or_else(|| err("FLOW_COOKIE_MISSING", "The sign-in flow cookie is missing or invalid."))?;
+        .ok_or_else(|| {
+            err(
+                "FLOW_COOKIE_MISSING",
+                "The sign-in flow cookie is missing or invalid.",
+            )
+        })?;
     if !bool::from(flow.provider.as_bytes().ct_eq(id.as_bytes())) {
-        return Err(err("PROVIDER_MISMATCH", "The flow was started for another provider."));
+        return Err(err(
+            "PROVIDER_MISMATCH",
+            "The flow was started for another provider.",
+        ));
     }
     if flow.expired() {
         return Err(err("FLOW_EXPIRED", "The sign-in flow expired."));
@@ -88,23 +105,37 @@ pub fn check_response(auth: &Auth, ctx: &Context, id: &str, endpoints: &Endpoint
     }
     match (ctx.query("iss"), &endpoints.issuer) {
         (Some(iss), Some(expected)) if &iss != expected => {
-            return Err(err("ISSUER_MISMATCH", "The iss parameter names another issuer."))
+            return Err(err(
+                "ISSUER_MISMATCH",
+                "The iss parameter names another issuer.",
+            ))
         }
         (None, Some(_)) if endpoints.iss_required => {
-            return Err(err("ISSUER_MISSING", "The provider promised an iss parameter but sent none."))
+            return Err(err(
+                "ISSUER_MISSING",
+                "The provider promised an iss parameter but sent none.",
+            ))
         }
         _ => {}
     }
-    let code = ctx.query("code").filter(|c| !c.is_empty() && c.len() <= 4096);
+    let code = ctx
+        .query("code")
+        .filter(|c| !c.is_empty() && c.len() <= 4096);
     let code = code.ok_or_else(|| err("MISSING_CODE", "No authorization code."))?;
     Ok((flow, code))
 }
 
 async fn complete(auth: &Auth, ctx: &Context<'_>, id: &str) -> Result<Response> {
-    let p = auth.provider(id).ok_or_else(|| err("UNKNOWN_PROVIDER", "Unknown provider."))?;
+    let p = auth
+        .provider(id)
+        .ok_or_else(|| err("UNKNOWN_PROVIDER", "Unknown provider."))?;
     if ctx.query("error").is_some() {
         // Report the provider's refusal without needing discovery.
-        let e = if ctx.query("error").as_deref() == Some("access_denied") { "ACCESS_DENIED" } else { "PROVIDER_ERROR" };
+        let e = if ctx.query("error").as_deref() == Some("access_denied") {
+            "ACCESS_DENIED"
+        } else {
+            "PROVIDER_ERROR"
+        };
         return Err(err(e, "The provider reported an error."));
     }
     let endpoints = auth.endpoints(p).await?;
@@ -140,7 +171,8 @@ async fn exchange(
     flow: &Flow,
     code: String,
 ) -> Result<TokenResp> {
-    let redirect = RedirectUrl::new(callback_url(auth, ctx, &p.spec.id)).map_err(|_| err("BAD_REQUEST", "Bad callback URL."))?;
+    let redirect = RedirectUrl::new(callback_url(auth, ctx, &p.spec.id))
+        .map_err(|_| err("BAD_REQUEST", "Bad callback URL."))?;
     let client: Client = oauth2::Client::new(ClientId::new(p.spec.client_id.clone()))
         .set_client_secret(ClientSecret::new(p.spec.client_secret.clone()))
         .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
@@ -161,20 +193,35 @@ async fn exchange(
         .await
         .map_err(|e| match e {
             oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => {
-                err("PROVIDER_UNAVAILABLE", "The token endpoint could not be reached.")
+                err(
+                    "PROVIDER_UNAVAILABLE",
+                    "The token endpoint could not be reached.",
+                )
             }
-            _ => err("TOKEN_EXCHANGE_FAILED", "The token endpoint refused the code."),
+            _ => err(
+                "TOKEN_EXCHANGE_FAILED",
+                "The token endpoint refused the code.",
+            ),
         })
 }
 
-async fn verify_id_token(auth: &Auth, p: &ProviderRuntime, endpoints: &Endpoints, token: &TokenResp, flow: &Flow) -> Result<Value> {
+async fn verify_id_token(
+    auth: &Auth,
+    p: &ProviderRuntime,
+    endpoints: &Endpoints,
+    token: &TokenResp,
+    flow: &Flow,
+) -> Result<Value> {
     let raw = token
         .extra_fields()
         .id_token
         .as_deref()
         .ok_or_else(|| err("ID_TOKEN_INVALID", "The provider returned no id_token."))?;
     let header = id_token::header(raw)?;
-    let jwks_url = endpoints.jwks.as_ref().ok_or_else(|| err("ID_TOKEN_INVALID", "No JWKS URL."))?;
+    let jwks_url = endpoints
+        .jwks
+        .as_ref()
+        .ok_or_else(|| err("ID_TOKEN_INVALID", "No JWKS URL."))?;
     let key = p.jwks.key_for(&auth.outbound, jwks_url, &header).await?;
     let expected = id_token::Expected {
         issuer: endpoints.issuer.as_deref().unwrap_or_default(),
@@ -185,13 +232,25 @@ async fn verify_id_token(auth: &Auth, p: &ProviderRuntime, endpoints: &Endpoints
 }
 
 async fn get_json(auth: &Auth, url: &url::Url, access_token: &str) -> Result<Value> {
-    auth.outbound.get_json(url, Some(access_token)).await.map_err(|e| match e {
-        OutboundError::Timeout | OutboundError::Connect => err("PROVIDER_UNAVAILABLE", "The profile endpoint could not be reached."),
-        _ => err("USERINFO_FAILED", "The profile could not be fetched."),
-    })
+    auth.outbound
+        .get_json(url, Some(access_token))
+        .await
+        .map_err(|e| match e {
+            OutboundError::Timeout | OutboundError::Connect => err(
+                "PROVIDER_UNAVAILABLE",
+                "The profile endpoint could not be reached.",
+            ),
+            _ => err("USERINFO_FAILED", "The profile could not be fetched."),
+        })
 }
 
-async fn profile(auth: &Auth, p: &ProviderRuntime, endpoints: &Endpoints, access_token: &str, claims: Option<&Value>) -> Result<User> {
+async fn profile(
+    auth: &Auth,
+    p: &ProviderRuntime,
+    endpoints: &Endpoints,
+    access_token: &str,
+    claims: Option<&Value>,
+) -> Result<User> {
     let id = p.spec.id.as_str();
     match &p.spec.profile {
         ProfileStyle::Oidc => {
@@ -216,9 +275,13 @@ async fn profile(auth: &Auth, p: &ProviderRuntime, endpoints: &Endpoints, access
             })
         }
         ProfileStyle::GitHub => {
-            let url = endpoints.userinfo.as_ref().ok_or_else(|| err("USERINFO_FAILED", "No profile URL."))?;
+            let url = endpoints
+                .userinfo
+                .as_ref()
+                .ok_or_else(|| err("USERINFO_FAILED", "No profile URL."))?;
             let info = get_json(auth, url, access_token).await?;
-            let sub = text(&info, "id").ok_or_else(|| err("USERINFO_FAILED", "The profile has no id."))?;
+            let sub = text(&info, "id")
+                .ok_or_else(|| err("USERINFO_FAILED", "The profile has no id."))?;
             let mut email = text(&info, "email");
             if email.is_none() {
                 if let Some(emails_url) = &endpoints.emails {
@@ -226,7 +289,10 @@ async fn profile(auth: &Auth, p: &ProviderRuntime, endpoints: &Endpoints, access
                     if let Ok(Value::Array(list)) = get_json(auth, emails_url, access_token).await {
                         email = list
                             .iter()
-                            .find(|e| e.get("primary") == Some(&Value::Bool(true)) && e.get("verified") == Some(&Value::Bool(true)))
+                            .find(|e| {
+                                e.get("primary") == Some(&Value::Bool(true))
+                                    && e.get("verified") == Some(&Value::Bool(true))
+                            })
                             .and_then(|e| text(e, "email"));
                     }
                 }
@@ -244,7 +310,8 @@ async fn profile(auth: &Auth, p: &ProviderRuntime, endpoints: &Endpoints, access
                 Some(url) => get_json(auth, url, access_token).await?,
                 None => claims.cloned().unwrap_or(Value::Null),
             };
-            map.to_user(&info, id).ok_or_else(|| err("USERINFO_FAILED", "The profile has no user id."))
+            map.to_user(&info, id)
+                .ok_or_else(|| err("USERINFO_FAILED", "The profile has no user id."))
         }
     }
 }

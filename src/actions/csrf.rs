@@ -20,10 +20,11 @@ struct Body<'a> {
 /// The token sealed in the request's CSRF cookie, if it opens.
 pub fn current(auth: &Auth, ctx: &Context) -> Option<String> {
     let sealed = ctx.cookies.get(&ctx.names.csrf)?;
-    let plain = auth
-        .config
-        .keys
-        .open(Purpose::Csrf, &logical_name(&auth.config.cookie_prefix, Purpose::Csrf), sealed)?;
+    let plain = auth.config.keys.open(
+        Purpose::Csrf,
+        &logical_name(&auth.config.cookie_prefix, Purpose::Csrf),
+        sealed,
+    )?;
     String::from_utf8(plain).ok().filter(|t| t.len() >= 32)
 }
 

@@ -15,13 +15,15 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
         Some(data) => {
             let resp = Response::json_text(200, data.to_json());
             match data.renewed(&auth.config) {
-                Some(fresh) => Response::json_text(200, fresh.to_json()).with_cookies(cookies::set_chunked(
-                    &ctx.cookies,
-                    name,
-                    &fresh.seal(&auth.config),
-                    auth.config.max_age,
-                    ctx.secure,
-                )),
+                Some(fresh) => {
+                    Response::json_text(200, fresh.to_json()).with_cookies(cookies::set_chunked(
+                        &ctx.cookies,
+                        name,
+                        &fresh.seal(&auth.config),
+                        auth.config.max_age,
+                        ctx.secure,
+                    ))
+                }
                 None => resp,
             }
         }

@@ -29,7 +29,11 @@ fn wants_json(ctx: &Context) -> bool {
 /// A failure before leaving for the provider: JSON for `redirect=false`, else the error page.
 pub fn failure(auth: &Auth, ctx: &Context, e: &AuthError) -> Response {
     if wants_json(ctx) {
-        let status = if e.code == "UNKNOWN_PROVIDER" { 404 } else { 502 };
+        let status = if e.code == "UNKNOWN_PROVIDER" {
+            404
+        } else {
+            502
+        };
         Response::error(status, e.code, &e.message)
     } else {
         error_redirect(auth, ctx, e.code)
@@ -42,10 +46,24 @@ pub fn callback_url(auth: &Auth, ctx: &Context, id: &str) -> String {
 
 pub fn run(auth: &Auth, ctx: &Context, id: &str) -> Response {
     let Some(p) = auth.provider(id) else {
-        return failure(auth, ctx, &AuthError::new("UNKNOWN_PROVIDER", "That sign-in provider is not configured."));
+        return failure(
+            auth,
+            ctx,
+            &AuthError::new(
+                "UNKNOWN_PROVIDER",
+                "That sign-in provider is not configured.",
+            ),
+        );
     };
     let Some(endpoints) = p.endpoints.get() else {
-        return failure(auth, ctx, &AuthError::new("DISCOVERY_FAILED", "The provider's configuration is not loaded."));
+        return failure(
+            auth,
+            ctx,
+            &AuthError::new(
+                "DISCOVERY_FAILED",
+                "The provider's configuration is not loaded.",
+            ),
+        );
     };
     let target = ctx
         .query("redirectTo")
@@ -53,7 +71,11 @@ pub fn run(auth: &Auth, ctx: &Context, id: &str) -> Response {
         .map(|t| safe_redirect(&t, &ctx.origin, &auth.config.trusted_origins))
         .unwrap_or_else(|| "/".into());
     let Ok(redirect_url) = RedirectUrl::new(callback_url(auth, ctx, id)) else {
-        return failure(auth, ctx, &AuthError::new("BAD_REQUEST", "The callback URL could not be built."));
+        return failure(
+            auth,
+            ctx,
+            &AuthError::new("BAD_REQUEST", "The callback URL could not be built."),
+        );
     };
 
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -83,9 +105,20 @@ pub fn run(auth: &Auth, ctx: &Context, id: &str) -> Response {
         redirect_to: target,
         exp: clock::now() + FLOW_MAX_AGE,
     };
-    let cookie = cookies::set(&ctx.names.flow, &flow.seal(&auth.config), FLOW_MAX_AGE, ctx.secure, SameSite::Lax);
+    let cookie = cookies::set(
+        &ctx.names.flow,
+        &flow.seal(&auth.config),
+        FLOW_MAX_AGE,
+        ctx.secure,
+        SameSite::Lax,
+    );
     let resp = if wants_json(ctx) {
-        Response::json(200, &UrlBody { url: url.to_string() })
+        Response::json(
+            200,
+            &UrlBody {
+                url: url.to_string(),
+            },
+        )
     } else {
         Response::redirect(url.as_str())
     };

@@ -22,7 +22,11 @@ struct Body {
 pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
     if let Some(origin) = req.origin.as_deref() {
         if !ctx.origin_allowed(&auth.config, origin) {
-            return Response::error(403, "CSRF_ORIGIN_MISMATCH", "Cross-site sign-out requests are refused.");
+            return Response::error(
+                403,
+                "CSRF_ORIGIN_MISMATCH",
+                "Cross-site sign-out requests are refused.",
+            );
         }
     }
     let fields = body_fields(req.body.as_deref());
@@ -48,7 +52,9 @@ pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
         .or_else(|| field(&fields, "redirectTo").map(str::to_string))
         .map(|t| safe_redirect(&t, &ctx.origin, &auth.config.trusted_origins))
         .unwrap_or_else(|| "/".into());
-    let clears = ctx.cookies.clear_all(&ctx.names.session, ctx.secure, SameSite::Lax);
+    let clears = ctx
+        .cookies
+        .clear_all(&ctx.names.session, ctx.secure, SameSite::Lax);
     let form_post = req
         .content_type
         .as_deref()
@@ -57,7 +63,13 @@ pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
     let resp = if form_post {
         Response::redirect(&target)
     } else {
-        Response::json(200, &Body { ok: true, url: target })
+        Response::json(
+            200,
+            &Body {
+                ok: true,
+                url: target,
+            },
+        )
     };
     resp.with_cookies(clears)
 }

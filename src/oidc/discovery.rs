@@ -20,14 +20,20 @@ pub struct Metadata {
 }
 
 pub fn discovery_url(issuer: &str) -> Option<Url> {
-    Url::parse(&format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'))).ok()
+    Url::parse(&format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    ))
+    .ok()
 }
 
 fn endpoint(text: &str, field: &str) -> Result<Url> {
-    let url = Url::parse(text)
-        .ok()
-        .filter(allowed)
-        .ok_or_else(|| AuthError::new("DISCOVERY_FAILED", format!("The provider's {field} is not an https URL.")))?;
+    let url = Url::parse(text).ok().filter(allowed).ok_or_else(|| {
+        AuthError::new(
+            "DISCOVERY_FAILED",
+            format!("The provider's {field} is not an https URL."),
+        )
+    })?;
     Ok(url)
 }
 
@@ -35,12 +41,18 @@ fn endpoint(text: &str, field: &str) -> Result<Url> {
 pub async fn discover(outbound: &Outbound, issuer: &str) -> Result<(Metadata, Vec<Url>)> {
     let url = discovery_url(issuer)
         .ok_or_else(|| AuthError::new("DISCOVERY_FAILED", "The issuer is not a valid URL."))?;
-    let value = outbound
-        .get_json(&url, None)
-        .await
-        .map_err(|e| AuthError::new("DISCOVERY_FAILED", format!("Loading the OpenID configuration failed: {e}.")))?;
-    let meta: Metadata = serde_json::from_value(value)
-        .map_err(|_| AuthError::new("DISCOVERY_FAILED", "The OpenID configuration is missing required fields."))?;
+    let value = outbound.get_json(&url, None).await.map_err(|e| {
+        AuthError::new(
+            "DISCOVERY_FAILED",
+            format!("Loading the OpenID configuration failed: {e}."),
+        )
+    })?;
+    let meta: Metadata = serde_json::from_value(value).map_err(|_| {
+        AuthError::new(
+            "DISCOVERY_FAILED",
+            "The OpenID configuration is missing required fields.",
+        )
+    })?;
     if meta.issuer != issuer {
         return Err(AuthError::new(
             "DISCOVERY_FAILED",

@@ -40,7 +40,12 @@ pub struct Expected<'a> {
 }
 
 /// Verifies the token with `key` and returns its claims.
-pub fn verify(token: &str, header: &Header, key: &DecodingKey, expected: &Expected) -> Result<Value> {
+pub fn verify(
+    token: &str,
+    header: &Header,
+    key: &DecodingKey,
+    expected: &Expected,
+) -> Result<Value> {
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[expected.issuer]);
     validation.set_audience(&[expected.client_id]);
@@ -63,17 +68,30 @@ pub fn verify(token: &str, header: &Header, key: &DecodingKey, expected: &Expect
     };
     match claims.get("azp") {
         Some(Value::String(azp)) if azp != expected.client_id => {
-            return Err(invalid("The id_token's authorized party is another client."))
+            return Err(invalid(
+                "The id_token's authorized party is another client.",
+            ))
         }
-        None if aud_count > 1 => return Err(invalid("The id_token has several audiences but no authorized party (azp).")),
+        None if aud_count > 1 => {
+            return Err(invalid(
+                "The id_token has several audiences but no authorized party (azp).",
+            ))
+        }
         Some(v) if !v.is_string() => return Err(invalid("The id_token's azp is malformed.")),
         _ => {}
     }
     let nonce = claims.get("nonce").and_then(Value::as_str).unwrap_or("");
     if nonce.is_empty() || !bool::from(nonce.as_bytes().ct_eq(expected.nonce.as_bytes())) {
-        return Err(AuthError::new("NONCE_MISMATCH", "The id_token's nonce does not match this sign-in."));
+        return Err(AuthError::new(
+            "NONCE_MISMATCH",
+            "The id_token's nonce does not match this sign-in.",
+        ));
     }
-    if claims.get("sub").and_then(Value::as_str).is_none_or(str::is_empty) {
+    if claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
         return Err(invalid("The id_token has no subject."));
     }
     Ok(claims)

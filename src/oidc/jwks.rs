@@ -30,16 +30,21 @@ fn invalid(message: &str) -> AuthError {
 }
 
 async fn fetch(outbound: &Outbound, url: &Url) -> Result<Vec<Jwk>> {
-    let value = outbound
-        .get_json(url, None)
-        .await
-        .map_err(|e| AuthError::new("PROVIDER_UNAVAILABLE", format!("Loading the provider's keys failed: {e}.")))?;
+    let value = outbound.get_json(url, None).await.map_err(|e| {
+        AuthError::new(
+            "PROVIDER_UNAVAILABLE",
+            format!("Loading the provider's keys failed: {e}."),
+        )
+    })?;
     let keys = value
         .get("keys")
         .and_then(Value::as_array)
         .ok_or_else(|| invalid("The provider's JWKS has no `keys`."))?;
     // Keys of kinds this library does not use are skipped, not fatal.
-    Ok(keys.iter().filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok()).collect())
+    Ok(keys
+        .iter()
+        .filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok())
+        .collect())
 }
 
 /// Whether a JWK can verify `alg`: asymmetric, right family, not an encryption key, and its own
@@ -47,9 +52,18 @@ async fn fetch(outbound: &Outbound, url: &Url) -> Result<Vec<Jwk>> {
 fn usable(jwk: &Jwk, alg: Algorithm) -> bool {
     let family_ok = matches!(
         (&jwk.algorithm, alg),
-        (AlgorithmParameters::RSA(_), Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512)
-            | (AlgorithmParameters::EllipticCurve(_), Algorithm::ES256 | Algorithm::ES384)
-            | (AlgorithmParameters::OctetKeyPair(_), Algorithm::EdDSA)
+        (
+            AlgorithmParameters::RSA(_),
+            Algorithm::RS256
+                | Algorithm::RS384
+                | Algorithm::RS512
+                | Algorithm::PS256
+                | Algorithm::PS384
+                | Algorithm::PS512
+        ) | (
+            AlgorithmParameters::EllipticCurve(_),
+            Algorithm::ES256 | Algorithm::ES384
+        ) | (AlgorithmParameters::OctetKeyPair(_), Algorithm::EdDSA)
     );
     let use_ok = !matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption));
     let alg_ok = jwk
@@ -62,7 +76,9 @@ fn usable(jwk: &Jwk, alg: Algorithm) -> bool {
 
 fn select(keys: &[Jwk], header: &Header) -> Option<DecodingKey> {
     let jwk = match &header.kid {
-        Some(kid) => keys.iter().find(|k| k.common.key_id.as_deref() == Some(kid.as_str()) && usable(k, header.alg))?,
+        Some(kid) => keys
+            .iter()
+            .find(|k| k.common.key_id.as_deref() == Some(kid.as_str()) && usable(k, header.alg))?,
         None => {
             let mut candidates = keys.iter().filter(|k| usable(k, header.alg));
             let only = candidates.next()?;
@@ -77,7 +93,12 @@ fn select(keys: &[Jwk], header: &Header) -> Option<DecodingKey> {
 
 impl JwksCache {
     /// The key that should verify a token with this header.
-    pub async fn key_for(&self, outbound: &Outbound, url: &Url, header: &Header) -> Result<DecodingKey> {
+    pub async fn key_for(
+        &self,
+        outbound: &Outbound,
+        url: &Url,
+        header: &Header,
+    ) -> Result<DecodingKey> {
         let mut state = self.state.lock().await;
         let fresh = state.keys.is_none();
         if fresh {
@@ -88,7 +109,9 @@ impl JwksCache {
         }
         let may_refetch = !fresh
             && header.kid.is_some()
-            && state.last_refetch.is_none_or(|t| t.elapsed() >= REFETCH_INTERVAL);
+            && state
+                .last_refetch
+                .is_none_or(|t| t.elapsed() >= REFETCH_INTERVAL);
         if may_refetch {
             state.last_refetch = Some(Instant::now());
             state.keys = Some(fetch(outbound, url).await?);
@@ -96,6 +119,8 @@ impl JwksCache {
                 return Ok(key);
             }
         }
-        Err(invalid("No usable key of the provider matches the id_token."))
+        Err(invalid(
+            "No usable key of the provider matches the id_token.",
+        ))
     }
 }

@@ -93,7 +93,8 @@ fn valid_id(id: &str) -> bool {
     !b.is_empty()
         && b.len() <= 64
         && b[0].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-' || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-' || *c == b'_')
 }
 
 /// Checks an outbound endpoint: https anywhere, plain http only on loopback.
@@ -121,14 +122,26 @@ pub fn check_endpoint(text: &str, id: &str, field: &str) -> Result<Url> {
 fn env_key(id: &str, suffix: &str) -> String {
     let mut key: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     key.push('_');
     key.push_str(suffix);
     key
 }
 
-fn credential(given: Option<String>, env: &HashMap<String, String>, id: &str, suffix: &str, field: &str) -> Result<String> {
+fn credential(
+    given: Option<String>,
+    env: &HashMap<String, String>,
+    id: &str,
+    suffix: &str,
+    field: &str,
+) -> Result<String> {
     let key = env_key(id, suffix);
     given
         .filter(|s| !s.trim().is_empty())
@@ -196,7 +209,11 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
         }
         Ok(())
     };
-    set(object.authorization_url, "authorizationURL", &mut spec.authorization_url)?;
+    set(
+        object.authorization_url,
+        "authorizationURL",
+        &mut spec.authorization_url,
+    )?;
     set(object.token_url, "tokenURL", &mut spec.token_url)?;
     set(object.userinfo_url, "userinfoURL", &mut spec.userinfo_url)?;
     set(object.emails_url, "emailsURL", &mut spec.emails_url)?;
@@ -227,7 +244,15 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
         spec.profile = ProfileStyle::Mapped(map);
     }
     if let Some(params) = object.authorization_params {
-        let reserved = ["state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri", "client_id", "response_type"];
+        let reserved = [
+            "state",
+            "nonce",
+            "code_challenge",
+            "code_challenge_method",
+            "redirect_uri",
+            "client_id",
+            "response_type",
+        ];
         if let Some(bad) = params.keys().find(|k| reserved.contains(&k.as_str())) {
             return Err(AuthError::new(
                 "INVALID_PROVIDER",
@@ -239,7 +264,13 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
         spec.authorization_params = params;
     }
     spec.client_id = credential(object.client_id, env, &id, "CLIENT_ID", "clientId")?;
-    spec.client_secret = credential(object.client_secret, env, &id, "CLIENT_SECRET", "clientSecret")?;
+    spec.client_secret = credential(
+        object.client_secret,
+        env,
+        &id,
+        "CLIENT_SECRET",
+        "clientSecret",
+    )?;
 
     match spec.protocol {
         Protocol::Oidc if spec.issuer.is_none() => Err(AuthError::new(
@@ -288,21 +319,40 @@ mod tests {
     use serde_json::json;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn github_by_id_takes_env_credentials() {
-        let p = resolve(json!("github"), &env(&[("GITHUB_CLIENT_ID", "a"), ("GITHUB_CLIENT_SECRET", "b")])).unwrap();
+        let p = resolve(
+            json!("github"),
+            &env(&[("GITHUB_CLIENT_ID", "a"), ("GITHUB_CLIENT_SECRET", "b")]),
+        )
+        .unwrap();
         assert_eq!(p.client_id, "a");
-        assert_eq!(p.token_url.unwrap().as_str(), "https://github.com/login/oauth/access_token");
+        assert_eq!(
+            p.token_url.unwrap().as_str(),
+            "https://github.com/login/oauth/access_token"
+        );
     }
 
     #[test]
     fn missing_credentials_and_unknown_ids_are_coded() {
-        assert_eq!(resolve(json!("github"), &env(&[])).unwrap_err().code, "MISSING_CLIENT_CREDENTIALS");
-        assert_eq!(resolve(json!("nope"), &env(&[])).unwrap_err().code, "UNKNOWN_PROVIDER");
-        assert_eq!(resolve(json!({"id": "../x"}), &env(&[])).unwrap_err().code, "INVALID_PROVIDER_ID");
+        assert_eq!(
+            resolve(json!("github"), &env(&[])).unwrap_err().code,
+            "MISSING_CLIENT_CREDENTIALS"
+        );
+        assert_eq!(
+            resolve(json!("nope"), &env(&[])).unwrap_err().code,
+            "UNKNOWN_PROVIDER"
+        );
+        assert_eq!(
+            resolve(json!({"id": "../x"}), &env(&[])).unwrap_err().code,
+            "INVALID_PROVIDER_ID"
+        );
     }
 
     #[test]

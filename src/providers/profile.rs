@@ -32,7 +32,12 @@ fn d_image() -> String {
 
 impl Default for ProfileMap {
     fn default() -> Self {
-        ProfileMap { sub: d_sub(), name: d_name(), email: d_email(), image: d_image() }
+        ProfileMap {
+            sub: d_sub(),
+            name: d_name(),
+            email: d_email(),
+            image: d_image(),
+        }
     }
 }
 
@@ -86,11 +91,19 @@ mod tests {
 
     #[test]
     fn maps_numbers_and_nested_paths() {
-        let map = ProfileMap { sub: "id".into(), name: "data.name".into(), ..Default::default() };
-        let u = map.to_user(&serde_json::json!({"id": 42, "data": {"name": "Ada"}}), "x").unwrap();
+        let map = ProfileMap {
+            sub: "id".into(),
+            name: "data.name".into(),
+            ..Default::default()
+        };
+        let u = map
+            .to_user(&serde_json::json!({"id": 42, "data": {"name": "Ada"}}), "x")
+            .unwrap();
         assert_eq!(u.sub, "42");
         assert_eq!(u.name.as_deref(), Some("Ada"));
         assert_eq!(u.email, None);
-        assert!(map.to_user(&serde_json::json!({"name": "no id"}), "x").is_none());
+        assert!(map
+            .to_user(&serde_json::json!({"name": "no id"}), "x")
+            .is_none());
     }
 }
