@@ -1,21 +1,9 @@
 // Types for `@aura-stack/auth/client` (browser-safe; never loads the native addon).
 
-/** The signed-in user, as the server returns it (plain JSON: absent fields are omitted or null). */
-export interface User {
-  sub: string
-  name?: string | null
-  email?: string | null
-  image?: string | null
-  [key: string]: unknown
-}
+import type { Session, User } from "./index"
 
-/** A session as returned by `GET <basePath>/session` and `api.getSession()`. */
-export interface Session {
-  user: User
-  /** ISO 8601 expiry of the session cookie. */
-  expires: string
-  [key: string]: unknown
-}
+// The same Session / User types as the server entry (a type-only import: nothing of the server is loaded).
+export type { Session, User }
 
 /** An error reported by the client: the server's `{ error: { code, message } }`, or a client-side one. */
 export interface AuthClientError {

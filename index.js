@@ -86,6 +86,14 @@ function toWebResponse(r) {
   return new Response(empty ? null : r.body, { status: r.status, headers })
 }
 
+/** A stand-in used only while `next build` collects pages without secrets: every use throws. */
+function unavailable(error) {
+  const fail = () => {
+    throw error
+  }
+  return { warnings: () => [], handle: fail, handleAsync: fail, getSession: fail, sealSessionForTesting: fail }
+}
+
 function createAuth(config = {}) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new AuraAuthError('INVALID_CONFIG', 'createAuth expects a configuration object, e.g. createAuth({ oauth: ["github"] }).')
@@ -94,7 +102,12 @@ function createAuth(config = {}) {
   try {
     native = new NativeAuth(JSON.stringify({ config, env: collectEnv() }))
   } catch (e) {
-    throw translateError(e)
+    const error = translateError(e)
+    // `next build` imports every page module with NODE_ENV=production; secrets are often only
+    // provided at runtime. Defer *only* missing-secret errors, and only in that build phase.
+    const deferrable = error instanceof AuraAuthError && (error.code === 'MISSING_SECRET' || error.code === 'MISSING_SALT')
+    if (!deferrable || process.env.NEXT_PHASE !== 'phase-production-build') throw error
+    native = unavailable(error)
   }
   for (const warning of native.warnings()) console.warn(warning)
 

@@ -8,7 +8,8 @@ export type SessionStatus = "loading" | "authenticated" | "unauthenticated"
 
 export type SessionContextValue =
   | { session: Session; status: "authenticated"; update(): Promise<Session | null> }
-  | { session: null; status: "loading" | "unauthenticated"; update(): Promise<Session | null> }
+  | { session: null; status: "loading"; update(): Promise<Session | null> }
+  | { session: null; status: "unauthenticated"; update(): Promise<Session | null> }
 
 export interface SessionProviderProps {
   children?: React.ReactNode

@@ -24,7 +24,7 @@ import { CookieJar } from "./fixtures/cookie-jar.mjs"
 import { completeOidcLogin } from "./fixtures/oidc-login.mjs"
 
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "artifacts")
-const log = (msg) => console.error(`# [e2e-next] ${msg}`)
+const log = (msg) => console.error(`[e2e-next] ${msg}`)
 
 // Fixed test secrets (32 bytes each, base64url); the environment beats examples-next-pages/.env.local.
 const SECRETS = {
@@ -32,7 +32,10 @@ const SECRETS = {
   AURA_AUTH_SALT: "ZTJlLXRlc3Qtc2FsdC0wMTIzNDU2Nzg5YWJjZGVmZ2g",
 }
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/lib/chromium/chromium"].find((p) => p && fs.existsSync(p))
+// CHROMIUM_PATH, when set, is the only place looked at.
+const CHROMIUM = (process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ["/usr/bin/chromium", "/usr/lib/chromium/chromium"]).find((p) =>
+  fs.existsSync(p),
+)
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -210,7 +213,7 @@ for (const style of STYLES) {
 // Headless Chromium
 
 function chromiumMissing(t) {
-  const msg = "Chromium not found (looked at $CHROMIUM_PATH, /usr/bin/chromium, /usr/lib/chromium/chromium)"
+  const msg = `Chromium not found (looked at ${process.env.CHROMIUM_PATH || "/usr/bin/chromium, /usr/lib/chromium/chromium"})`
   if (process.env.CI) assert.fail(`${msg}. CI is set, so the browser tests fail instead of skipping: apt-get install -y chromium`)
   const bar = "!".repeat(78)
   console.warn(`\n${bar}\n!! SKIPPING THE BROWSER TESTS: ${msg}.\n!! Install it with: apt-get install -y chromium\n${bar}\n`)

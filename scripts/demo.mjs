@@ -160,14 +160,10 @@ export async function ensureExample({ log = defaultLog, stdio = "inherit" } = {}
   let stale = stalePackageFiles()
   if (stale.length) {
     log(`copying @aura-stack/auth into the example (changed: ${stale.join(", ")})`)
+    // npm keeps an installed directory dependency as it is, so remove the old copy first.
+    fs.rmSync(PKG_COPY, { recursive: true, force: true })
     await run(NPM, ["install", "--install-links", "--no-audit", "--no-fund", ".."], { cwd: EXAMPLE, env, stdio })
     stale = stalePackageFiles()
-    if (stale.length) {
-      // npm can keep an old copy of a directory dependency; start that one package over.
-      fs.rmSync(PKG_COPY, { recursive: true, force: true })
-      await run(NPM, ["install", "--install-links", "--no-audit", "--no-fund", ".."], { cwd: EXAMPLE, env, stdio })
-      stale = stalePackageFiles()
-    }
     if (stale.length) throw new Error(`examples-next-pages/node_modules/@aura-stack/auth is still out of date: ${stale.join(", ")}`)
   }
   if (fs.lstatSync(PKG_COPY).isSymbolicLink()) {
@@ -261,7 +257,7 @@ export function ensureSecrets({ log = defaultLog } = {}) {
  * 4. `next start` on `port`. Resolves once it answers HTTP. Returns { url, child, output(), stop() }.
  * stdio "inherit" shows Next's log; "capture" keeps it for output().
  */
-export async function startApp({ port, host = "127.0.0.1", url = `http://localhost:${port}`, env = childEnv(), stdio = "capture", timeoutMs = 60000 }) {
+export async function startApp({ port, host = "localhost", url = `http://${host}:${port}`, env = childEnv(), stdio = "capture", timeoutMs = 60000 }) {
   const nextBin = path.join(EXAMPLE, "node_modules", "next", "dist", "bin", "next")
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", host], {
     cwd: EXAMPLE,
@@ -443,7 +439,14 @@ ${line}
 `)
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+const isMain = (() => {
+  try {
+    return Boolean(process.argv[1]) && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+})()
+if (isMain) {
   main(process.argv.slice(2)).catch((err) => {
     console.error(`[demo] ${err.stack ?? err}`)
     process.exit(1)

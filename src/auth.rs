@@ -212,7 +212,7 @@ impl Auth {
 
     /// Test support: a Cookie header (`name=value[; name.1=value]`) holding a session for `user`.
     pub fn seal_session_for_testing(&self, user: User, secure: bool) -> String {
-        let data = SessionData::new(user, &self.config);
+        let data = SessionData::new(&user, &self.config);
         let names = CookieNames::new(&self.config.cookie_prefix, secure);
         let empty = RequestCookies::parse(None);
         crate::cookies::set_chunked(

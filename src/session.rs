@@ -1,53 +1,48 @@
 //! The session: a sealed `{ user, iat, exp }` in the session cookie (chunked when large).
 
-use serde::{Deserialize, Serialize};
-
 use crate::clock;
 use crate::config::Config;
 use crate::cookies::{logical_name, RequestCookies};
 use crate::crypto::Purpose;
 use crate::providers::profile::User;
 
-#[derive(Serialize, Deserialize, Debug, Clone)]
+/// A session as sealed in the cookie. The plaintext is a small binary header (version, iat,
+/// exp as big-endian u64) followed by the user's JSON, so reading a session needs no JSON parse:
+/// the (authenticated) user JSON is spliced into the response as it was written at sign-in.
+#[derive(Debug, Clone)]
 pub struct SessionData {
-    pub user: User,
+    pub user_json: String,
     /// When this cookie was (re)issued, seconds.
     pub iat: u64,
     /// When the session ends, seconds.
     pub exp: u64,
 }
 
-/// The JSON shape returned by `/session` and `api.getSession`.
-#[derive(Serialize)]
-pub struct SessionResult<'a> {
-    pub authenticated: bool,
-    pub session: Option<PublicSession<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct PublicSession<'a> {
-    pub user: &'a User,
-    pub expires: String,
-}
+const FORMAT_V1: u8 = 1;
+const HEADER_LEN: usize = 17;
 
 pub const SIGNED_OUT_JSON: &str = r#"{"authenticated":false,"session":null}"#;
 
 impl SessionData {
-    pub fn new(user: User, config: &Config) -> Self {
+    pub fn new(user: &User, config: &Config) -> Self {
         let now = clock::now();
         SessionData {
-            user,
+            user_json: serde_json::to_string(user).unwrap_or_else(|_| "null".into()),
             iat: now,
             exp: now + config.max_age,
         }
     }
 
     pub fn seal(&self, config: &Config) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
+        let mut plain = Vec::with_capacity(HEADER_LEN + self.user_json.len());
+        plain.push(FORMAT_V1);
+        plain.extend_from_slice(&self.iat.to_be_bytes());
+        plain.extend_from_slice(&self.exp.to_be_bytes());
+        plain.extend_from_slice(self.user_json.as_bytes());
         config.keys.seal(
             Purpose::Session,
             &logical_name(&config.cookie_prefix, Purpose::Session),
-            &json,
+            &plain,
         )
     }
 
@@ -58,30 +53,48 @@ impl SessionData {
             &logical_name(&config.cookie_prefix, Purpose::Session),
             token,
         )?;
-        let data: SessionData = serde_json::from_slice(&plain).ok()?;
+        if plain.len() <= HEADER_LEN || plain[0] != FORMAT_V1 {
+            return None;
+        }
+        let iat = u64::from_be_bytes(plain[1..9].try_into().ok()?);
+        let exp = u64::from_be_bytes(plain[9..17].try_into().ok()?);
         let now = clock::now();
-        (data.exp > now && data.iat <= now + 60).then_some(data)
+        if exp <= now || iat > now + 60 {
+            return None;
+        }
+        let user_json = String::from_utf8(plain[HEADER_LEN..].to_vec()).ok()?;
+        Some(SessionData {
+            user_json,
+            iat,
+            exp,
+        })
+    }
+
+    /// The user, parsed (only needed by tests and tools; the hot path splices the JSON).
+    pub fn user(&self) -> Option<User> {
+        serde_json::from_str(&self.user_json).ok()
     }
 
     /// Lazy rolling: a session older than `updateAge` gets a fresh cookie and a new expiry.
     pub fn renewed(&self, config: &Config) -> Option<SessionData> {
         let now = clock::now();
         (now.saturating_sub(self.iat) >= config.update_age).then(|| SessionData {
-            user: self.user.clone(),
+            user_json: self.user_json.clone(),
             iat: now,
             exp: now + config.max_age,
         })
     }
 
+    /// `{"authenticated":true,"session":{"user":{...},"expires":"<ISO 8601>"}}`
     pub fn to_json(&self) -> String {
-        let result = SessionResult {
-            authenticated: true,
-            session: Some(PublicSession {
-                user: &self.user,
-                expires: clock::iso8601(self.exp),
-            }),
-        };
-        serde_json::to_string(&result).unwrap_or_else(|_| SIGNED_OUT_JSON.to_string())
+        let expires = clock::iso8601(self.exp);
+        let mut out = String::with_capacity(self.user_json.len() + 80);
+        out.push_str(r#"{"authenticated":true,"session":{"user":"#);
+        out.push_str(&self.user_json);
+        out.push_str(r#","expires":""#);
+        out.push_str(&expires);
+        out.push_str("\"}}");
+        out
     }
 }
 
@@ -89,4 +102,55 @@ impl SessionData {
 pub fn read(config: &Config, cookies: &RequestCookies, name: &str) -> Option<SessionData> {
     let token = cookies.chunked(name)?;
     SessionData::open(config, &token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{parse_input, Config};
+
+    fn config() -> Config {
+        let input = r#"{"config":{"oauth":[{"id":"github","clientId":"a","clientSecret":"b"}],
+            "secret":"8f3a1c9e27b4d05f6a81c3e9b2d74f0a5c6e8b1d3f2a4c6e9b8d7f1a3c5e7b9d",
+            "salt":"1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff001"}}"#;
+        Config::from_input(parse_input(input).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn seals_opens_and_renders_plain_json() {
+        let c = config();
+        let user = User {
+            sub: "1".into(),
+            name: Some("Ada \"L\"".into()),
+            email: None,
+            image: None,
+            provider: "github".into(),
+        };
+        let s = SessionData::new(&user, &c);
+        let opened = SessionData::open(&c, &s.seal(&c)).unwrap();
+        assert_eq!(opened.user().unwrap(), user);
+        let v: serde_json::Value = serde_json::from_str(&opened.to_json()).unwrap();
+        assert_eq!(v["authenticated"], true);
+        assert_eq!(v["session"]["user"]["name"], "Ada \"L\"");
+        assert!(v["session"]["user"]["email"].is_null());
+        assert!(v["session"]["expires"].as_str().unwrap().ends_with('Z'));
+    }
+
+    #[test]
+    fn rule2_expired_sessions_do_not_open() {
+        let c = config();
+        let user = User {
+            sub: "1".into(),
+            name: None,
+            email: None,
+            image: None,
+            provider: "github".into(),
+        };
+        let mut s = SessionData::new(&user, &c);
+        s.exp = clock::now() - 1;
+        assert!(SessionData::open(&c, &s.seal(&c)).is_none());
+        s.exp = clock::now() + 100;
+        s.iat = clock::now() + 3600; // issued in the future: refused
+        assert!(SessionData::open(&c, &s.seal(&c)).is_none());
+    }
 }

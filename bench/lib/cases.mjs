@@ -21,16 +21,35 @@ export const SCENARIOS = [
 // The response is attached to a Duplex that accepts and discards the bytes, so ServerResponse runs its
 // real code path (header serialisation, chunked/Content-Length framing, 'finish').
 class NullSocket extends Duplex {
+  constructor(capture) {
+    super()
+    this.captured = capture ? [] : null
+  }
   _read() {}
   _write(chunk, enc, cb) {
+    if (this.captured) this.captured.push(Buffer.from(chunk, enc === 'buffer' ? undefined : enc))
     cb()
   }
   _writev(chunks, cb) {
+    if (this.captured) for (const { chunk, encoding } of chunks) this.captured.push(Buffer.from(chunk, encoding === 'buffer' ? undefined : encoding))
     cb()
   }
 }
-export function nodeReqRes(method, url, headers) {
-  const socket = new NullSocket()
+/** Status and headers as they went on the wire (headers given to writeHead() as an array never reach getHeader()). */
+export function wireHead(socket) {
+  const text = Buffer.concat(socket.captured).toString('latin1')
+  const head = text.slice(0, text.indexOf('\r\n\r\n'))
+  const [statusLine, ...lines] = head.split('\r\n')
+  const headers = {}
+  for (const l of lines) {
+    const i = l.indexOf(':')
+    const k = l.slice(0, i).trim().toLowerCase()
+    ;(headers[k] ??= []).push(l.slice(i + 1).trim())
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers }
+}
+export function nodeReqRes(method, url, headers, { capture = false } = {}) {
+  const socket = new NullSocket(capture)
   const req = new http.IncomingMessage(socket)
   req.method = method
   req.url = url
@@ -45,7 +64,7 @@ export function nodeReqRes(method, url, headers) {
   req.complete = true
   const res = new http.ServerResponse(req)
   res.assignSocket(socket)
-  return { req, res }
+  return { req, res, socket }
 }
 
 /** What Next.js does for API routes: `req.cookies` is a lazy getter that parses the Cookie header. */
@@ -98,7 +117,10 @@ export async function buildCases() {
       baseline: true,
       label: 'handlers.GET(new Request(url, { headers }))',
       fn: () => auth.handlers.GET(new Request(signInUrl, { headers: signInWeb })),
-      check: (r) => isRedirect(r.status, r.headers.get('location')),
+      check: (r) => {
+        isRedirect(r.status, r.headers.get('location'))
+        assert(r.headers.getSetCookie().some((c) => c.includes('aura-auth.flow')), `expected a flow cookie, got ${JSON.stringify(r.headers.getSetCookie())}`)
+      },
     })
     add({
       id: 'aura.signin.node',
@@ -108,9 +130,16 @@ export async function buildCases() {
       fn: async () => {
         const { req, res } = nodeReqRes('GET', '/api/auth/signIn/github', signInNode)
         await auth.handler(req, res)
-        return res
       },
-      check: (res) => isRedirect(res.statusCode, res.getHeader('location')),
+      // checked once on a capturing socket: what went on the wire must be a 302 to GitHub with a cookie
+      precheck: async () => {
+        const { req, res, socket } = nodeReqRes('GET', '/api/auth/signIn/github', signInNode, { capture: true })
+        await auth.handler(req, res)
+        await new Promise((r) => setImmediate(r))
+        const { status, headers } = wireHead(socket)
+        isRedirect(status, headers.location && headers.location[0])
+        assert(headers['set-cookie'] && headers['set-cookie'].some((c) => c.includes('aura-auth.flow')), `expected a flow cookie, got ${JSON.stringify(headers['set-cookie'])}`)
+      },
     })
   } else {
     const rows = [
@@ -244,6 +273,7 @@ export async function buildCases() {
     try {
       const r = await c.fn()
       if (c.check) c.check(r)
+      if (c.precheck) await c.precheck()
     } catch (err) {
       c.skip = `sanity check failed: ${err && err.message}`
       c.fn = null

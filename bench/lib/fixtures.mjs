@@ -13,8 +13,8 @@ const require = createRequire(path.join(BENCH_DIR, 'package.json'))
 
 // ---------------------------------------------------------------------------------------------
 // Secrets (fixed, so that every process — the runner and each forked server — agrees)
-export const SECRET_HEX = '5f1c0e7a9b3d24c68e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7'
-export const SALT_HEX = 'a3b4c5d6e7f8091a2b3c4d5e6f708192c0e7a9b3d24c68e0f1a2b3c4d5e6f7081'
+export const SECRET_HEX = '5f1c0e7a9b3d24c68e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f'
+export const SALT_HEX = 'a3b4c5d6e7f8091a2b3c4d5e6f708192c0e7a9b3d24c68e0f1a2b3c4d5e6f708'
 export const NEXTAUTH_SECRET = SECRET_HEX // next-auth v4 / @auth/core take any string
 export const IRON_PASSWORD = SECRET_HEX // iron-session: >= 32 chars
 export const FLOOR_KEY = crypto.createHash('sha256').update(SECRET_HEX + SALT_HEX).digest() // 32 bytes, pre-derived

@@ -150,7 +150,7 @@ async fn complete(auth: &Auth, ctx: &Context<'_>, id: &str) -> Result<Response> 
     };
     let user = profile(auth, p, &endpoints, &access_token, claims.as_ref()).await?;
 
-    let session = SessionData::new(user, &auth.config);
+    let session = SessionData::new(&user, &auth.config);
     let target = safe_redirect(&flow.redirect_to, &ctx.origin, &auth.config.trusted_origins);
     let mut cookies_out = vec![cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)];
     cookies_out.extend(cookies::set_chunked(

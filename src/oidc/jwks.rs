@@ -1,6 +1,11 @@
 //! The provider's signing keys, cached per provider; an unknown `kid` triggers at most one
 //! refetch per [`REFETCH_INTERVAL`], then fails closed.
+//!
+//! Fetches are single-flight (under the cache's lock). Callers that queued behind a fetch that
+//! failed get that failure at once instead of each trying again, so N concurrent callbacks
+//! against a hanging JWKS endpoint take one timeout, not N.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, PublicKeyUse};
@@ -10,7 +15,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::error::{AuthError, Result};
-use crate::outbound::Outbound;
+use crate::outbound::{Outbound, OutboundError};
 
 pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -18,11 +23,16 @@ pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 struct State {
     keys: Option<Vec<Jwk>>,
     last_refetch: Option<Instant>,
+    /// The error of the most recent failed fetch (cleared by a successful one).
+    last_error: Option<AuthError>,
 }
 
 #[derive(Default)]
 pub struct JwksCache {
     state: Mutex<State>,
+    /// Completed fetch attempts; read before waiting for the lock to notice one that finished
+    /// (and failed) meanwhile.
+    attempts: AtomicU64,
 }
 
 fn invalid(message: &str) -> AuthError {
@@ -31,10 +41,13 @@ fn invalid(message: &str) -> AuthError {
 
 async fn fetch(outbound: &Outbound, url: &Url) -> Result<Vec<Jwk>> {
     let value = outbound.get_json(url, None).await.map_err(|e| {
-        AuthError::new(
-            "PROVIDER_UNAVAILABLE",
-            format!("Loading the provider's keys failed: {e}."),
-        )
+        // Unreachable or silent: try again later. Anything else (a redirect, HTML, an error
+        // status, an oversized or broken document) means the keys cannot be used.
+        let code = match e {
+            OutboundError::Timeout | OutboundError::Connect => "PROVIDER_UNAVAILABLE",
+            _ => "ID_TOKEN_INVALID",
+        };
+        AuthError::new(code, format!("Loading the provider's keys failed: {e}."))
     })?;
     let keys = value
         .get("keys")
@@ -92,6 +105,23 @@ fn select(keys: &[Jwk], header: &Header) -> Option<DecodingKey> {
 }
 
 impl JwksCache {
+    /// Fetches under the lock, recording the outcome for callers queued behind this one.
+    async fn fetch_into(&self, state: &mut State, outbound: &Outbound, url: &Url) -> Result<()> {
+        let result = fetch(outbound, url).await;
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        match result {
+            Ok(keys) => {
+                state.keys = Some(keys);
+                state.last_error = None;
+                Ok(())
+            }
+            Err(e) => {
+                state.last_error = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
     /// The key that should verify a token with this header.
     pub async fn key_for(
         &self,
@@ -99,10 +129,15 @@ impl JwksCache {
         url: &Url,
         header: &Header,
     ) -> Result<DecodingKey> {
+        let attempts_before = self.attempts.load(Ordering::SeqCst);
         let mut state = self.state.lock().await;
+        let fetched_while_waiting = self.attempts.load(Ordering::SeqCst) != attempts_before;
         let fresh = state.keys.is_none();
         if fresh {
-            state.keys = Some(fetch(outbound, url).await?);
+            if let (true, Some(e)) = (fetched_while_waiting, &state.last_error) {
+                return Err(e.clone());
+            }
+            self.fetch_into(&mut state, outbound, url).await?;
         }
         if let Some(key) = state.keys.as_deref().and_then(|k| select(k, header)) {
             return Ok(key);
@@ -114,7 +149,7 @@ impl JwksCache {
                 .is_none_or(|t| t.elapsed() >= REFETCH_INTERVAL);
         if may_refetch {
             state.last_refetch = Some(Instant::now());
-            state.keys = Some(fetch(outbound, url).await?);
+            self.fetch_into(&mut state, outbound, url).await?;
             if let Some(key) = state.keys.as_deref().and_then(|k| select(k, header)) {
                 return Ok(key);
             }

@@ -13,6 +13,7 @@ export const getServerSideProps: GetServerSideProps<{ session: Session | null }>
 
 export default function AdapterDashboardPage({ session }: InferGetServerSidePropsType<typeof getServerSideProps>) {
   const signOut = () => adapterAuthClient.signOut({ redirect: true, redirectTo: "/adapter" })
+  if (!session) return <p>You must be signed in to view this page.</p>
   return (
     <div>
       <div data-testid="ssr-session">
