@@ -1,7 +1,8 @@
 //! One configured instance: validated config, an outbound client, and per-provider runtime state
 //! (discovered endpoints and JWKS, cached per instance). Requests are dispatched here.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tokio::sync::OnceCell;
 
@@ -28,6 +29,9 @@ pub struct ProviderRuntime {
     pub spec: ProviderSpec,
     pub endpoints: OnceCell<Arc<Endpoints>>,
     pub jwks: JwksCache,
+    /// The last discovery failure: callers queued behind it fail fast instead of each waiting
+    /// out another timeout.
+    pub discovery_failure: Mutex<Option<(Instant, AuthError)>>,
 }
 
 pub struct Auth {
@@ -49,6 +53,7 @@ impl Auth {
                     None => OnceCell::new(),
                 },
                 jwks: JwksCache::default(),
+                discovery_failure: Mutex::new(None),
             })
             .collect();
         Ok(Auth {
@@ -66,13 +71,29 @@ impl Auth {
         self.providers.iter().find(|p| p.spec.id == id)
     }
 
-    /// Endpoints, discovering them first for OIDC providers (cached; retried after a failure).
+    /// Endpoints, discovering them first for OIDC providers. Success is cached. A failure is not
+    /// cached for later requests, but callers that were already waiting while it happened share it
+    /// (so N concurrent sign-ins against a hanging provider take one timeout, not N in a row).
     pub async fn endpoints(&self, p: &ProviderRuntime) -> Result<Arc<Endpoints>> {
+        if let Some(e) = p.endpoints.get() {
+            return Ok(e.clone());
+        }
+        let waiting_since = Instant::now();
         p.endpoints
             .get_or_try_init(|| async {
+                let shared = p.discovery_failure.lock().ok().and_then(|f| f.clone());
+                if let Some((_, e)) = shared.filter(|(at, _)| *at >= waiting_since) {
+                    return Err(e);
+                }
                 let issuer = p.spec.issuer.as_deref().unwrap_or_default();
-                let (meta, _) = discovery::discover(&self.outbound, issuer).await?;
-                Endpoints::from_discovery(&p.spec, &meta).map(Arc::new)
+                let result = match discovery::discover(&self.outbound, issuer).await {
+                    Ok((meta, _)) => Endpoints::from_discovery(&p.spec, &meta).map(Arc::new),
+                    Err(e) => Err(e),
+                };
+                if let (Err(e), Ok(mut slot)) = (&result, p.discovery_failure.lock()) {
+                    *slot = Some((Instant::now(), e.clone()));
+                }
+                result
             })
             .await
             .cloned()

@@ -16,12 +16,13 @@ fn escapes_origin(path: &str) -> bool {
     chars.next() != Some('/') || matches!(chars.next(), Some('/') | Some('\\'))
 }
 
-fn safe_relative(target: &str, app: &Url) -> bool {
+/// The safe, percent-encoded (ASCII-only, header-safe) form of a relative target, if it is safe.
+fn safe_relative(target: &str, app: &Url) -> Option<String> {
     // Check the raw form and every percent-decoded layer (a proxy or framework may decode again).
     let mut layer = target.to_string();
     for _ in 0..4 {
         if escapes_origin(&layer) || has_control(&layer) {
-            return false;
+            return None;
         }
         let decoded = percent_decode_str(&layer).decode_utf8_lossy().into_owned();
         if decoded == layer {
@@ -29,10 +30,14 @@ fn safe_relative(target: &str, app: &Url) -> bool {
         }
         layer = decoded;
     }
-    // Defence in depth: resolved against the app, it must stay on the app's origin.
-    app.join(target)
-        .map(|u| u.origin() == app.origin())
-        .unwrap_or(false)
+    // Defence in depth: resolved against the app, it must stay on the app's origin. The joined
+    // URL's path/query/fragment are percent-encoded, so the result is always a valid header value.
+    let joined = app
+        .join(target)
+        .ok()
+        .filter(|u| u.origin() == app.origin())?;
+    let relative = &joined[url::Position::BeforePath..];
+    (!escapes_origin(relative)).then(|| relative.to_string())
 }
 
 /// Returns `target` when it is a safe redirect for this app, else `/`.
@@ -41,11 +46,7 @@ pub fn safe_redirect(target: &str, app: &Url, trusted: &[Origin]) -> String {
         return "/".into();
     }
     if target.starts_with('/') {
-        return if safe_relative(target, app) {
-            target.to_string()
-        } else {
-            "/".into()
-        };
+        return safe_relative(target, app).unwrap_or_else(|| "/".into());
     }
     match Url::parse(target) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => {
