@@ -112,6 +112,9 @@ function createAuth(config = {}) {
   for (const warning of native.warnings()) console.warn(warning)
 
   const trustProxy = config.trustedProxyHeaders === true
+  // Every session cookie name (plain, __Secure-, chunked) contains this; a Cookie header without
+  // it cannot hold a session, so the native call is skipped (the answer is "signed out" either way).
+  const sessionMarker = `${(config.cookies && config.cookies.prefix) || 'aura-auth'}.session`
 
   async function handle(request) {
     const req = await fromWebRequest(request)
@@ -125,9 +128,13 @@ function createAuth(config = {}) {
   const api = {
     getSession(options) {
       const headers = options && options.headers
+      const cookie = cookieOf(headers)
+      if (cookie === undefined || !cookie.includes(sessionMarker)) {
+        return Promise.resolve({ authenticated: false, session: null })
+      }
       const proto = trustProxy ? headerOf(headers, 'x-forwarded-proto') : undefined
       try {
-        return Promise.resolve(JSON.parse(native.getSession(cookieOf(headers), proto)))
+        return Promise.resolve(JSON.parse(native.getSession(cookie, proto)))
       } catch (e) {
         return Promise.reject(translateError(e))
       }

@@ -53,11 +53,9 @@ function readBody(req) {
   })
 }
 
-/** The native request for a Node request. */
-async function fromNode(req) {
+/** The native request for a Node request; `body` is filled in by the caller when there is one. */
+function requestOf(req, method, body) {
   const h = req.headers || {}
-  const method = (req.method || 'GET').toUpperCase()
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req)
   return {
     method,
     url: req.url || '/',
@@ -74,33 +72,58 @@ async function fromNode(req) {
   }
 }
 
+async function fromNode(req) {
+  const method = (req.method || 'GET').toUpperCase()
+  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req)
+  return requestOf(req, method, body)
+}
+
 /** Writes a native response; every Set-Cookie stays its own header line. */
 function writeNode(res, r, method) {
+  const hs = r.headers
+  const body = method === 'HEAD' || !r.body ? undefined : r.body
+  if (res.getHeaderNames().length === 0) {
+    // Nothing set earlier: hand Node the flat [name, value, ...] list as is (duplicates kept).
+    // (With an explicit length, Node sends the body in one piece instead of chunked.)
+    hs.push('content-length', String(Buffer.byteLength(r.body || '')))
+    res.writeHead(r.status, hs)
+    res.end(body)
+    return
+  }
   res.statusCode = r.status
   const cookies = []
-  const hs = r.headers
   for (let i = 0; i < hs.length; i += 2) {
     if (hs[i] === 'set-cookie') cookies.push(hs[i + 1])
     else res.setHeader(hs[i], hs[i + 1])
   }
   if (cookies.length) res.setHeader('set-cookie', cookies)
-  res.end(method === 'HEAD' || !r.body ? undefined : r.body)
+  res.end(body)
 }
 
 function createNodeHandler(native) {
-  return async function handler(req, res) {
-    let request
-    try {
-      request = await fromNode(req)
-    } catch {
-      if (!res.headersSent) {
-        writeNode(res, errorResponse(400, 'BAD_REQUEST', 'The request body could not be read.'), 'GET')
+  return function handler(req, res) {
+    const method = (req.method || 'GET').toUpperCase()
+    if (method === 'GET' || method === 'HEAD') {
+      // No body to wait for: stay synchronous unless the core needs the network.
+      const request = requestOf(req, method, undefined)
+      const r = native.handle(request)
+      if (r !== null) {
+        writeNode(res, r, method)
+        return Promise.resolve()
       }
-      return
+      return native.handleAsync(request).then((r) => writeNode(res, r, method))
     }
-    let r = native.handle(request)
-    if (r === null) r = await native.handleAsync(request)
-    writeNode(res, r, request.method)
+    return readBody(req).then(
+      async (body) => {
+        const request = requestOf(req, method, body)
+        let r = native.handle(request)
+        if (r === null) r = await native.handleAsync(request)
+        writeNode(res, r, method)
+      },
+      () => {
+        if (!res.headersSent) writeNode(res, errorResponse(400, 'BAD_REQUEST', 'The request body could not be read.'), 'GET')
+      },
+    )
   }
 }
 
@@ -112,4 +135,4 @@ function errorResponse(status, code, message) {
   }
 }
 
-module.exports = { createNodeHandler, fromNode, writeNode, one }
+module.exports = { createNodeHandler, fromNode, requestOf, writeNode, one }

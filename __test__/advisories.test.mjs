@@ -162,12 +162,12 @@ describe("CVE-2022-31093: a malformed callback/redirect URL never hangs or crash
       assert.equal(done.headers.get("location"), "/")
     })
   }
-  // DEFECT (src/redirect.rs `safe_redirect`, reported): a relative target with non-ASCII
-  // characters is returned verbatim, so the callback's `Location` header carries raw UTF-8 —
-  // Node's res.setHeader and the Web `Headers` both throw on it, the handler rejects and the
-  // user gets a 500 at the end of an otherwise valid sign-in. Todo until the fix lands.
+  // Regression: a relative target with non-ASCII characters used to be returned verbatim, so
+  // the callback's `Location` header carried raw UTF-8 — Node's res.setHeader and the Web
+  // `Headers` both throw on it, the handler rejected and the user got a 500 at the end of an
+  // otherwise valid sign-in (fixed in src/redirect.rs: targets are returned percent-encoded).
   for (const value of ["/\u202e/moc.live", "/café", "/über-uns?q=ü"]) {
-    test(`CVE-2022-31093: a non-ASCII redirect target ${JSON.stringify(value)} completes with a valid Location`, { todo: "defect reported in src/redirect.rs: non-ASCII relative targets are not percent-encoded" }, async () => {
+    test(`CVE-2022-31093: a non-ASCII redirect target ${JSON.stringify(value)} completes with a valid Location`, async () => {
       const done = await webSignIn(webAuth, new CookieJar(), value)
       assert.equal(done.status, 302)
       assert.ok(/^[\x21-\x7e]+$/.test(done.headers.get("location")), "Location is ASCII")

@@ -61,9 +61,25 @@ function rawHttp(origin, bytes) {
       const text = Buffer.concat(chunks).toString("latin1")
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(text)
       if (!m) return reject(new Error(`no HTTP response: ${JSON.stringify(text.slice(0, 100))}`))
-      resolve({ status: Number(m[1]), text, body: text.slice(text.indexOf("\r\n\r\n") + 4) })
+      const head = text.slice(0, text.indexOf("\r\n\r\n"))
+      let body = text.slice(head.length + 4)
+      if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) body = dechunk(body)
+      resolve({ status: Number(m[1]), text, body })
     })
   })
+}
+
+/** Decodes a chunked HTTP/1.1 body. */
+function dechunk(raw) {
+  let out = ""
+  let i = 0
+  for (;;) {
+    const eol = raw.indexOf("\r\n", i)
+    const size = parseInt(raw.slice(i, eol), 16)
+    if (!size) return out
+    out += raw.slice(eol + 2, eol + 2 + size)
+    i = eol + 2 + size + 2
+  }
 }
 
 const rawGet = (origin, target, extraHeaderBytes = Buffer.alloc(0)) =>

@@ -140,10 +140,10 @@ describe(`a provider that never answers: bounded by http.timeoutMs (${TIMEOUT_MS
       assert.ok(ms < TIMEOUT_MS * 3, `6 concurrent callbacks took ${ms.toFixed(0)} ms (serialised timeouts?)`)
     }))
 
-  // DEFECT (src/auth.rs `Auth::endpoints`, reported): tokio's OnceCell::get_or_try_init lets
-  // every queued caller retry after a failed init, so N concurrent sign-ins during a discovery
-  // outage take N × timeoutMs. Marked todo until the fix lands; remove `todo` then.
-  test("concurrent sign-ins against a hanging discovery endpoint fail together, not one timeout after another", { todo: "defect reported in src/auth.rs endpoints(): discovery failures are retried serially by queued callers" }, () =>
+  // Regression: tokio's OnceCell::get_or_try_init lets every queued caller retry after a failed
+  // init, so N concurrent sign-ins during a discovery outage took N × timeoutMs (fixed in
+  // src/auth.rs `Auth::endpoints`: waiters share the failure).
+  test("concurrent sign-ins against a hanging discovery endpoint fail together, not one timeout after another", () =>
     withIdp({ discoveryMode: "hang" }, async ({ app }) => {
       const t0 = performance.now()
       const outs = await Promise.all(Array.from({ length: 6 }, () => hostileFlow(app, new CookieJar())))

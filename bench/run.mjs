@@ -4,7 +4,7 @@
 //
 //   cd bench && npm install && npm run bench        (or, from the repo root: node bench/run.mjs)
 //   node bench/run.mjs --micro | --http             only one part
-//   BENCH_QUICK=1 node bench/run.mjs                 smoke run (~20 s)
+//   BENCH_QUICK=1 node bench/run.mjs                 smoke run (~35 s)
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 use crate::actions;
 use crate::config::{parse_input, Config};
 use crate::context::{session_scheme, Context};
-use crate::cookies::{CookieNames, RequestCookies};
+use crate::cookies::RequestCookies;
 use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
 use crate::oidc::{discovery, jwks::JwksCache};
@@ -205,25 +205,11 @@ impl Auth {
     /// `api.getSession`: the session JSON for a Cookie header. Never fails.
     pub fn session_json(&self, cookie: Option<&str>, forwarded_proto: Option<&str>) -> String {
         let cookies = RequestCookies::parse(cookie);
-        let prefix = &self.config.cookie_prefix;
-        let found = match session_scheme(&self.config, forwarded_proto) {
-            Some(secure) => session::read(
-                &self.config,
-                &cookies,
-                &CookieNames::new(prefix, secure).session,
-            ),
-            None => session::read(
-                &self.config,
-                &cookies,
-                &CookieNames::new(prefix, true).session,
-            )
-            .or_else(|| {
-                session::read(
-                    &self.config,
-                    &cookies,
-                    &CookieNames::new(prefix, false).session,
-                )
-            }),
+        let c = &self.config;
+        let found = match session_scheme(c, forwarded_proto) {
+            Some(secure) => session::read(c, &cookies, &c.names(secure).session),
+            None => session::read(c, &cookies, &c.names_https.session)
+                .or_else(|| session::read(c, &cookies, &c.names_http.session)),
         };
         match found {
             Some(s) => s.to_json(),
@@ -234,7 +220,7 @@ impl Auth {
     /// Test support: a Cookie header (`name=value[; name.1=value]`) holding a session for `user`.
     pub fn seal_session_for_testing(&self, user: User, secure: bool) -> String {
         let data = SessionData::new(&user, &self.config);
-        let names = CookieNames::new(&self.config.cookie_prefix, secure);
+        let names = self.config.names(secure);
         let empty = RequestCookies::parse(None);
         crate::cookies::set_chunked(
             &empty,

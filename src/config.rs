@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use url::Url;
 
+use crate::cookies::CookieNames;
 use crate::crypto::Keyring;
 use crate::error::{AuthError, Result};
 use crate::providers::{self, ProviderInput, ProviderSpec};
@@ -96,6 +97,9 @@ pub struct Config {
     pub trusted_origins: Vec<url::Origin>,
     pub trusted_proxy_headers: bool,
     pub cookie_prefix: String,
+    /// Cookie names for http and https requests (which one applies is decided per request).
+    pub names_http: CookieNames,
+    pub names_https: CookieNames,
     pub sign_in_page: Option<String>,
     pub error_page: Option<String>,
     pub timeout_ms: u64,
@@ -345,11 +349,13 @@ impl Config {
         Ok(Config {
             base_path,
             base_origin,
-            keys: Keyring::new(&secrets, &salt),
+            keys: Keyring::new(&secrets, &salt, &cookie_prefix),
             max_age,
             update_age,
             trusted_origins,
             trusted_proxy_headers: c.trusted_proxy_headers,
+            names_http: CookieNames::new(&cookie_prefix, false),
+            names_https: CookieNames::new(&cookie_prefix, true),
             cookie_prefix,
             sign_in_page: validate_page(c.pages.sign_in, "signIn")?,
             error_page: validate_page(c.pages.error, "error")?,
@@ -358,6 +364,15 @@ impl Config {
             providers: providers_out,
             warnings,
         })
+    }
+
+    /// The cookie names for a request that is (or is not) https.
+    pub fn names(&self, secure: bool) -> &CookieNames {
+        if secure {
+            &self.names_https
+        } else {
+            &self.names_http
+        }
     }
 
     pub fn provider(&self, id: &str) -> Option<&ProviderSpec> {

@@ -6,13 +6,14 @@ use url::Url;
 
 use crate::config::Config;
 use crate::cookies::{CookieNames, RequestCookies};
+
 use crate::error::{AuthError, Result};
 use crate::request::Request;
 
 pub struct Context<'a> {
     pub origin: Url,
     pub secure: bool,
-    pub names: CookieNames,
+    pub names: &'a CookieNames,
     pub url: Url,
     pub cookies: RequestCookies<'a>,
 }
@@ -121,12 +122,12 @@ pub fn app_origin(config: &Config, req: &Request, url: &Url) -> Result<Url> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(config: &Config, req: &'a Request) -> Result<Context<'a>> {
+    pub fn new(config: &'a Config, req: &'a Request) -> Result<Context<'a>> {
         let url = request_url(&req.url)?;
         let origin = app_origin(config, req, &url)?;
         let secure = origin.scheme() == "https";
         Ok(Context {
-            names: CookieNames::new(&config.cookie_prefix, secure),
+            names: config.names(secure),
             secure,
             origin,
             url,

@@ -5,7 +5,7 @@
 //! `kid` names the secret that sealed it; with a rotated secret list the first secret seals and
 //! every secret opens.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInOut, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use sha2::Sha256;
@@ -71,36 +71,49 @@ impl KeySet {
     }
 }
 
-/// The keys of every configured secret; the first one seals.
+/// The keys of every configured secret (the first one seals) and, per purpose, the associated
+/// data that binds a token to its cookie's logical name (`<prefix>.<purpose>`).
 pub struct Keyring {
     sets: Vec<KeySet>,
+    aad: [Vec<u8>; 3],
 }
 
-fn associated_data(purpose: Purpose, name: &str) -> Vec<u8> {
-    format!("aura-auth/v1|{}|{}", purpose.label(), name).into_bytes()
+fn associated_data(purpose: Purpose, prefix: &str) -> Vec<u8> {
+    format!(
+        "aura-auth/v1|{}|{prefix}.{}",
+        purpose.label(),
+        purpose.label()
+    )
+    .into_bytes()
 }
 
 impl Keyring {
-    /// `secrets` must be non-empty (config validation guarantees it).
-    pub fn new(secrets: &[Vec<u8>], salt: &[u8]) -> Self {
+    /// `secrets` must be non-empty (config validation guarantees it); `prefix` is the cookie prefix.
+    pub fn new(secrets: &[Vec<u8>], salt: &[u8], prefix: &str) -> Self {
         Keyring {
             sets: secrets.iter().map(|s| KeySet::derive(s, salt)).collect(),
+            aad: [Purpose::Session, Purpose::Flow, Purpose::Csrf]
+                .map(|p| associated_data(p, prefix)),
         }
     }
 
+    fn aad(&self, purpose: Purpose) -> &[u8] {
+        &self.aad[purpose as usize]
+    }
+
     /// Seals `plaintext` for the cookie with logical name `name`.
-    pub fn seal(&self, purpose: Purpose, name: &str, plaintext: &[u8]) -> String {
+    pub fn seal(&self, purpose: Purpose, plaintext: &[u8]) -> String {
         let set = &self.sets[0];
         let mut nonce = [0u8; NONCE_LEN];
         crate::random::fill(&mut nonce);
-        let aad = associated_data(purpose, name);
+        let aad = self.aad(purpose);
         let ciphertext = set
             .cipher(purpose)
             .encrypt(
                 &XNonce::from(nonce),
                 Payload {
                     msg: plaintext,
-                    aad: &aad,
+                    aad,
                 },
             )
             .expect("XChaCha20-Poly1305 encryption of an in-memory buffer");
@@ -116,28 +129,22 @@ impl Keyring {
 
     /// Opens a token sealed by [`Keyring::seal`] for the same purpose and name. Any failure
     /// (unknown key, malformed, tampered, wrong cookie) is `None`: the caller treats it as absent.
-    pub fn open(&self, purpose: Purpose, name: &str, token: &str) -> Option<Vec<u8>> {
+    pub fn open(&self, purpose: Purpose, token: &str) -> Option<Vec<u8>> {
         if token.len() > MAX_TOKEN_LEN {
             return None;
         }
         let (kid, body) = token.split_once('.')?;
         let set = self.sets.iter().find(|s| s.kid == kid)?;
-        let raw = crate::b64::decode(body)?;
+        let mut raw = crate::b64::decode(body)?;
         if raw.len() < NONCE_LEN + 16 {
             return None;
         }
-        let (nonce, ciphertext) = raw.split_at(NONCE_LEN);
-        let nonce = XNonce::try_from(nonce).ok()?;
-        let aad = associated_data(purpose, name);
+        let nonce = XNonce::try_from(&raw[..NONCE_LEN]).ok()?;
+        raw.drain(..NONCE_LEN);
         set.cipher(purpose)
-            .decrypt(
-                &nonce,
-                Payload {
-                    msg: ciphertext,
-                    aad: &aad,
-                },
-            )
-            .ok()
+            .decrypt_in_place(&nonce, self.aad(purpose), &mut raw)
+            .ok()?;
+        Some(raw)
     }
 }
 
@@ -145,46 +152,49 @@ impl Keyring {
 mod tests {
     use super::*;
 
-    fn ring(secrets: &[&[u8]]) -> Keyring {
+    fn ring_with(secrets: &[&[u8]], prefix: &str) -> Keyring {
         let secrets: Vec<Vec<u8>> = secrets.iter().map(|s| s.to_vec()).collect();
-        Keyring::new(&secrets, b"salt-salt-salt-salt-salt-salt-32")
+        Keyring::new(&secrets, b"salt-salt-salt-salt-salt-salt-32", prefix)
+    }
+
+    fn ring(secrets: &[&[u8]]) -> Keyring {
+        ring_with(secrets, "aura-auth")
     }
 
     #[test]
     fn seal_open_roundtrip() {
         let k = ring(&[&[7u8; 32]]);
-        let t = k.seal(Purpose::Session, "aura-auth.session", b"hello");
-        assert_eq!(
-            k.open(Purpose::Session, "aura-auth.session", &t).unwrap(),
-            b"hello"
-        );
+        let t = k.seal(Purpose::Session, b"hello");
+        assert_eq!(k.open(Purpose::Session, &t).unwrap(), b"hello");
     }
 
     #[test]
     fn rule1_cookie_name_and_purpose_are_bound() {
         let k = ring(&[&[7u8; 32]]);
-        let t = k.seal(Purpose::Flow, "aura-auth.flow", b"{}");
-        assert!(k.open(Purpose::Session, "aura-auth.session", &t).is_none());
-        assert!(k.open(Purpose::Session, "aura-auth.flow", &t).is_none());
-        assert!(k.open(Purpose::Flow, "aura-auth.session", &t).is_none());
-        assert!(k.open(Purpose::Flow, "aura-auth.flow", &t).is_some());
+        let flow = k.seal(Purpose::Flow, b"{}");
+        assert!(k.open(Purpose::Session, &flow).is_none());
+        assert!(k.open(Purpose::Csrf, &flow).is_none());
+        assert!(k.open(Purpose::Flow, &flow).is_some());
+        // Same secret, another cookie prefix (so another logical cookie name): does not open.
+        let other = ring_with(&[&[7u8; 32]], "other-app");
+        assert!(other.open(Purpose::Flow, &flow).is_none());
     }
 
     #[test]
     fn rule1_key_rotation_by_kid() {
         let old = ring(&[&[1u8; 32]]);
-        let t_old = old.seal(Purpose::Session, "s", b"old");
+        let t_old = old.seal(Purpose::Session, b"old");
         let rotated = ring(&[&[2u8; 32], &[1u8; 32]]);
-        assert_eq!(rotated.open(Purpose::Session, "s", &t_old).unwrap(), b"old");
-        let t_new = rotated.seal(Purpose::Session, "s", b"new");
-        assert!(old.open(Purpose::Session, "s", &t_new).is_none());
+        assert_eq!(rotated.open(Purpose::Session, &t_old).unwrap(), b"old");
+        let t_new = rotated.seal(Purpose::Session, b"new");
+        assert!(old.open(Purpose::Session, &t_new).is_none());
         assert_ne!(t_old.split('.').next(), t_new.split('.').next());
     }
 
     #[test]
     fn rule2_every_single_byte_mutation_fails() {
         let k = ring(&[&[9u8; 32]]);
-        let t = k.seal(Purpose::Session, "s", b"{\"a\":1}");
+        let t = k.seal(Purpose::Session, b"{\"a\":1}");
         let bytes = t.as_bytes();
         for i in 0..bytes.len() {
             for delta in [1u8, 0x20, 0x80] {
@@ -192,16 +202,13 @@ mod tests {
                 m[i] = m[i].wrapping_add(delta);
                 if let Ok(s) = std::str::from_utf8(&m) {
                     if s != t {
-                        assert!(
-                            k.open(Purpose::Session, "s", s).is_none(),
-                            "mutation at {i}"
-                        );
+                        assert!(k.open(Purpose::Session, s).is_none(), "mutation at {i}");
                     }
                 }
             }
         }
         for cut in 0..t.len() {
-            assert!(k.open(Purpose::Session, "s", &t[..cut]).is_none());
+            assert!(k.open(Purpose::Session, &t[..cut]).is_none());
         }
     }
 }

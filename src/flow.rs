@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock;
 use crate::config::Config;
-use crate::cookies::logical_name;
 use crate::crypto::Purpose;
 
 pub const FLOW_MAX_AGE: u64 = 10 * 60;
@@ -24,20 +23,12 @@ pub struct Flow {
 impl Flow {
     pub fn seal(&self, config: &Config) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
-        config.keys.seal(
-            Purpose::Flow,
-            &logical_name(&config.cookie_prefix, Purpose::Flow),
-            &json,
-        )
+        config.keys.seal(Purpose::Flow, &json)
     }
 
     /// Opens the flow cookie; it does not check expiry (the callback reports that separately).
     pub fn open(config: &Config, token: &str) -> Option<Flow> {
-        let plain = config.keys.open(
-            Purpose::Flow,
-            &logical_name(&config.cookie_prefix, Purpose::Flow),
-            token,
-        )?;
+        let plain = config.keys.open(Purpose::Flow, token)?;
         serde_json::from_slice(&plain).ok()
     }
 

@@ -2,7 +2,7 @@
 
 use crate::clock;
 use crate::config::Config;
-use crate::cookies::{logical_name, RequestCookies};
+use crate::cookies::RequestCookies;
 use crate::crypto::Purpose;
 use crate::providers::profile::User;
 
@@ -39,20 +39,12 @@ impl SessionData {
         plain.extend_from_slice(&self.iat.to_be_bytes());
         plain.extend_from_slice(&self.exp.to_be_bytes());
         plain.extend_from_slice(self.user_json.as_bytes());
-        config.keys.seal(
-            Purpose::Session,
-            &logical_name(&config.cookie_prefix, Purpose::Session),
-            &plain,
-        )
+        config.keys.seal(Purpose::Session, &plain)
     }
 
     /// Opens a session token; expired, tampered or malformed tokens are `None`.
     pub fn open(config: &Config, token: &str) -> Option<SessionData> {
-        let plain = config.keys.open(
-            Purpose::Session,
-            &logical_name(&config.cookie_prefix, Purpose::Session),
-            token,
-        )?;
+        let mut plain = config.keys.open(Purpose::Session, token)?;
         if plain.len() <= HEADER_LEN || plain[0] != FORMAT_V1 {
             return None;
         }
@@ -62,7 +54,8 @@ impl SessionData {
         if exp <= now || iat > now + 60 {
             return None;
         }
-        let user_json = String::from_utf8(plain[HEADER_LEN..].to_vec()).ok()?;
+        plain.drain(..HEADER_LEN);
+        let user_json = String::from_utf8(plain).ok()?;
         Some(SessionData {
             user_json,
             iat,

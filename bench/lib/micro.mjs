@@ -41,14 +41,14 @@ async function calibrate(fn, { warmupMs, batchMs }) {
     warmed += n
     if (n < 1 << 16) n *= 2
   }
-  // size the batch from the fastest of three measurements that each take at least ~10 ms
+  // size the batch from the median of three measurements that each take at least ~10 ms
   n = 1
   let ns = await runBatch(fn, n)
   while (ns < 10e6) {
     n *= 2
     ns = await runBatch(fn, n)
   }
-  for (let i = 0; i < 2; i++) ns = Math.min(ns, await runBatch(fn, n))
+  ns = median([ns, await runBatch(fn, n), await runBatch(fn, n)])
   return { ops: Math.max(1, Math.round((n * batchMs * 1e6) / ns)), warmed }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::auth::Auth;
 use crate::b64::random_token;
 use crate::context::Context;
-use crate::cookies::{self, logical_name};
+use crate::cookies;
 use crate::crypto::Purpose;
 use crate::response::Response;
 
@@ -20,11 +20,7 @@ struct Body<'a> {
 /// The token sealed in the request's CSRF cookie, if it opens.
 pub fn current(auth: &Auth, ctx: &Context) -> Option<String> {
     let sealed = ctx.cookies.get(&ctx.names.csrf)?;
-    let plain = auth.config.keys.open(
-        Purpose::Csrf,
-        &logical_name(&auth.config.cookie_prefix, Purpose::Csrf),
-        sealed,
-    )?;
+    let plain = auth.config.keys.open(Purpose::Csrf, sealed)?;
     String::from_utf8(plain).ok().filter(|t| t.len() >= 32)
 }
 
@@ -33,11 +29,7 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
         return Response::json(200, &Body { csrf_token: &token });
     }
     let token = random_token(32);
-    let sealed = auth.config.keys.seal(
-        Purpose::Csrf,
-        &logical_name(&auth.config.cookie_prefix, Purpose::Csrf),
-        token.as_bytes(),
-    );
+    let sealed = auth.config.keys.seal(Purpose::Csrf, token.as_bytes());
     Response::json(200, &Body { csrf_token: &token }).with_cookies([cookies::set(
         &ctx.names.csrf,
         &sealed,
