@@ -16,7 +16,16 @@ const run = (cmd, args, opts = {}) => {
 
 const only = process.argv.slice(2)
 if (!process.env.AURA_SKIP_BUILD) run("npm", ["run", "build"])
-if (!only.length) run("cargo", ["test", "--quiet"])
+if (!only.length) {
+  run("cargo", ["test", "--quiet"])
+  if (!process.env.AURA_SKIP_LINT) {
+    // The quality gates: formatting, clippy (core and binding) and the TypeScript types.
+    run("cargo", ["fmt", "--check"])
+    run("cargo", ["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+    run("cargo", ["clippy", "--quiet", "--features", "node", "--", "-D", "warnings"])
+    run("npx", ["tsc", "-p", "tsconfig.json"])
+  }
+}
 const files = only.length
   ? only
   : readdirSync(path.join(root, "__test__"))
