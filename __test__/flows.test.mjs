@@ -184,3 +184,67 @@ describe("api.getSession input shapes", () => {
     assert.ok(!json.includes("undefined"))
   })
 })
+
+describe("generic OAuth 2.0 provider and lazy rolling", () => {
+  test("a generic OAuth 2.0 provider described by endpoints and a profile mapping", async () => {
+    const app = await startApp((origin) => ({
+      oauth: [
+        {
+          id: "acme",
+          type: "oauth",
+          name: "Acme",
+          clientId: world.github.clientId,
+          clientSecret: world.github.clientSecret,
+          authorizationURL: world.github.authorizeURL,
+          tokenURL: world.github.tokenURL,
+          userinfoURL: world.github.userURL,
+          clientAuth: "client_secret_post",
+          scope: ["read:user"],
+          profile: { sub: "id", name: "login", email: "email", image: "avatar_url" },
+        },
+      ],
+      baseURL: origin,
+      secret: SECRET,
+      salt: SALT,
+    }))
+    try {
+      const jar = new CookieJar()
+      const { authorizeUrl } = await (async () => {
+        const res = await go(jar, `${app.base}/signIn/acme`)
+        return { authorizeUrl: res.headers.get("location") }
+      })()
+      assert.equal(new URL(authorizeUrl).searchParams.get("scope"), "read:user")
+      assert.equal(new URL(authorizeUrl).searchParams.get("nonce"), null, "no nonce for plain OAuth 2.0")
+      const cb = (await fetch(authorizeUrl, { redirect: "manual" })).headers.get("location")
+      const res = await go(jar, cb)
+      assert.equal(res.headers.get("location"), "/")
+      const { body } = await sessionOf(app, jar)
+      assert.equal(body.session.user.sub, "1234567")
+      assert.equal(body.session.user.name, "octocat")
+      assert.equal(body.session.user.email, null)
+      assert.equal(body.session.user.provider, "acme")
+    } finally {
+      await app.close()
+    }
+  })
+
+  test("/session re-issues the cookie only when older than updateAge", async () => {
+    const config = (updateAge) => (origin) => ({ oauth: world.providers(), baseURL: origin, secret: SECRET, salt: SALT, session: { maxAge: 3600, updateAge } })
+    const lazy = await startApp(config(600))
+    const eager = await startApp(config(0))
+    try {
+      const jar = new CookieJar()
+      await signIn(lazy, jar, "github")
+      const first = await go(jar, `${lazy.base}/session`)
+      assert.equal(first.headers.getSetCookie().length, 0, "young session: no new cookie")
+      const rolled = await go(jar, `${eager.base}/session`)
+      const set = rolled.headers.getSetCookie()
+      assert.equal(set.length, 1)
+      assert.match(set[0], /^aura-auth\.session=.*Max-Age=3600/)
+      assert.equal((await rolled.json()).authenticated, true)
+    } finally {
+      await lazy.close()
+      await eager.close()
+    }
+  })
+})
