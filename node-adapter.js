@@ -78,26 +78,22 @@ async function fromNode(req) {
   return requestOf(req, method, body)
 }
 
-/** Writes a native response; every Set-Cookie stays its own header line. */
+/**
+ * Writes a native response; every Set-Cookie stays its own header line. (Frameworks such as
+ * Next.js wrap `res`, so only the portable setHeader/end API is used; an explicit Content-Length
+ * lets Node send the body in one piece instead of chunked.)
+ */
 function writeNode(res, r, method) {
   const hs = r.headers
-  const body = method === 'HEAD' || !r.body ? undefined : r.body
-  if (res.getHeaderNames().length === 0) {
-    // Nothing set earlier: hand Node the flat [name, value, ...] list as is (duplicates kept).
-    // (With an explicit length, Node sends the body in one piece instead of chunked.)
-    hs.push('content-length', String(Buffer.byteLength(r.body || '')))
-    res.writeHead(r.status, hs)
-    res.end(body)
-    return
-  }
   res.statusCode = r.status
-  const cookies = []
+  let cookies
   for (let i = 0; i < hs.length; i += 2) {
-    if (hs[i] === 'set-cookie') cookies.push(hs[i + 1])
+    if (hs[i] === 'set-cookie') (cookies ??= []).push(hs[i + 1])
     else res.setHeader(hs[i], hs[i + 1])
   }
-  if (cookies.length) res.setHeader('set-cookie', cookies)
-  res.end(body)
+  if (cookies) res.setHeader('set-cookie', cookies)
+  res.setHeader('content-length', Buffer.byteLength(r.body || ''))
+  res.end(method === 'HEAD' || !r.body ? undefined : r.body)
 }
 
 function createNodeHandler(native) {

@@ -6,6 +6,9 @@
 //   cd bench && npm run memory            (or from the repo root: node --expose-gc bench/memory.mjs)
 //   node bench/memory.mjs --target=floor  the same loop over the node:crypto floor (checks the harness)
 //   MEMORY_CALLS=200000 node bench/memory.mjs
+// Also writes the readings as JSON to MEMORY_OUT (default bench/results/memory.json; --target=aura only).
+import fs from 'node:fs'
+import path from 'node:path'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import * as F from './lib/fixtures.mjs'
@@ -80,6 +83,34 @@ await loop(half, CALLS)
 const c = snapshot(CALLS === 1e6 ? 'after 10^6' : `after ${CALLS.toLocaleString('en-US')}`, CALLS)
 const growth = (c.rss - b.rss) / 2 ** 20
 console.log(`RSS growth, second half: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (whole run since warm-up: ${((c.rss - a.rss) / 2 ** 20).toFixed(1)} MB); ${((Date.now() - t0) / 1000).toFixed(1)} s, ${(((Date.now() - t0) * 1000) / CALLS).toFixed(2)} µs/call`)
+const outFile = process.env.MEMORY_OUT ? path.resolve(process.env.MEMORY_OUT) : target === 'aura' ? path.join(F.BENCH_DIR, 'results', 'memory.json') : null
+if (outFile) {
+  const r1 = (x) => +(x / 2 ** 20).toFixed(2)
+  fs.mkdirSync(path.dirname(outFile), { recursive: true })
+  fs.writeFileSync(
+    outFile,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        target,
+        calls: CALLS,
+        warmupCalls: WARMUP,
+        readingsAfterCalls: [WARMUP, half, CALLS],
+        rssMB: [a, b, c].map((m) => r1(m.rss)),
+        heapUsedMB: [a, b, c].map((m) => r1(m.heapUsed)),
+        externalMB: [a, b, c].map((m) => r1(m.external)),
+        rssGrowthSecondHalfMB: +growth.toFixed(2),
+        rssGrowthSinceWarmupMB: r1(c.rss - a.rss),
+        maxGrowthMB,
+        usPerCall: +(((Date.now() - t0) * 1000) / CALLS).toFixed(3),
+        gc: !!gc,
+        node: info.node,
+      },
+      null,
+      2,
+    ) + '\n',
+  )
+}
 if (growth > maxGrowthMB) {
   console.log(`WARNING: RSS grew by more than ${maxGrowthMB} MB over the second half — possible leak`)
   process.exitCode = 1
