@@ -248,3 +248,23 @@ describe("generic OAuth 2.0 provider and lazy rolling", () => {
     }
   })
 })
+
+describe("pages", () => {
+  test("browser-facing failures go to pages.error, else pages.signIn, else the built-in page", async () => {
+    const cases = [
+      [{ error: "/oops", signIn: "/login" }, "/oops?code=ACCESS_DENIED"],
+      [{ signIn: "/login?x=1" }, "/login?x=1&error=ACCESS_DENIED"],
+      [{}, "/api/auth/error?code=ACCESS_DENIED"],
+    ]
+    for (const [pages, expected] of cases) {
+      const app = await startApp((origin) => ({ oauth: world.providers(), baseURL: origin, secret: SECRET, salt: SALT, pages }))
+      try {
+        const res = await go(new CookieJar(), `${app.base}/callback/github?error=access_denied`)
+        assert.equal(res.status, 302)
+        assert.equal(res.headers.get("location"), expected)
+      } finally {
+        await app.close()
+      }
+    }
+  })
+})

@@ -16,14 +16,17 @@ use crate::context::Context;
 use crate::cookies;
 use crate::response::Response;
 
-/// Sends a browser to the error page with `code`, clearing the flow cookie if one was sent.
+/// Sends a browser to the error page with `code` (`pages.error?code=`, else `pages.signIn?error=`,
+/// else the built-in page), clearing the flow cookie if one was sent.
 pub fn error_redirect(auth: &Auth, ctx: &Context, code: &str) -> Response {
-    let page = match &auth.config.error_page {
-        Some(p) => p.clone(),
-        None => format!("{}/error", auth.config.base_path),
+    let c = &auth.config;
+    let (page, param) = match (&c.error_page, &c.sign_in_page) {
+        (Some(p), _) => (p.clone(), "code"),
+        (None, Some(p)) => (p.clone(), "error"),
+        (None, None) => (format!("{}/error", c.base_path), "code"),
     };
     let sep = if page.contains('?') { '&' } else { '?' };
-    let mut resp = Response::redirect(&format!("{page}{sep}code={code}"));
+    let mut resp = Response::redirect(&format!("{page}{sep}{param}={code}"));
     if ctx.cookies.has(&ctx.names.flow) {
         resp = resp.with_cookies([cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)]);
     }
