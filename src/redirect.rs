@@ -16,28 +16,38 @@ fn escapes_origin(path: &str) -> bool {
     chars.next() != Some('/') || matches!(chars.next(), Some('/') | Some('\\'))
 }
 
-/// The safe, percent-encoded (ASCII-only, header-safe) form of a relative target, if it is safe.
-fn safe_relative(target: &str, app: &Url) -> Option<String> {
-    // Check the raw form and every percent-decoded layer (a proxy or framework may decode again).
-    let mut layer = target.to_string();
+/// Whether `path` and each of its percent-decoded layers start with exactly one `/` (not `//` or
+/// `/\`) and hold no control character. Still changing after four layers: refused.
+fn layers_safe(path: &str) -> bool {
+    let mut layer = path.to_string();
     for _ in 0..4 {
         if escapes_origin(&layer) || has_control(&layer) {
-            return None;
+            return false;
         }
         let decoded = percent_decode_str(&layer).decode_utf8_lossy().into_owned();
         if decoded == layer {
-            break;
+            return true;
         }
         layer = decoded;
     }
+    false
+}
+
+/// The safe, percent-encoded (ASCII-only, header-safe) form of a relative target, if it is safe.
+fn safe_relative(target: &str, app: &Url) -> Option<String> {
+    // Check the raw form and every percent-decoded layer (a proxy or framework may decode again).
+    if !layers_safe(target) {
+        return None;
+    }
     // Defence in depth: resolved against the app, it must stay on the app's origin. The joined
     // URL's path/query/fragment are percent-encoded, so the result is always a valid header value.
+    // Normalisation (dot segments) can uncover an encoded `//`: the result is checked again.
     let joined = app
         .join(target)
         .ok()
         .filter(|u| u.origin() == app.origin())?;
     let relative = &joined[url::Position::BeforePath..];
-    (!escapes_origin(relative)).then(|| relative.to_string())
+    layers_safe(relative).then(|| relative.to_string())
 }
 
 /// Returns `target` when it is a safe redirect for this app, else `/`.
@@ -101,6 +111,8 @@ mod tests {
             "/%2F%2Fevil.com",
             "/%5Cevil.com",
             "/%252F%252Fevil.com",
+            "/%2E/%2F%2Fevil.com",
+            "/a/%2E%2E/%2F%2Fevil.com",
             "/\tevil",
             "/x\r\nSet-Cookie: a=b",
             "evil.com",
