@@ -110,6 +110,20 @@ describe("CVE-2022-24858: redirect targets are compared by parsed origin, not by
     assert.equal(res.status, 302)
     assert.equal(res.headers.get("location"), "/")
   })
+  // DEFECT (reported; src/redirect.rs, found by the `redirect` libFuzzer target): the layered
+  // decode checks run on the input, but URL normalisation then removes the dot segment and
+  // uncovers an encoded slash: "/%2E/%2fevil.com" comes back as "/%2fevil.com" (= "//evil.com"
+  // once a proxy or framework decodes it). Todo until the fix lands.
+  for (const target of ["/%2E/%2fevil.com", "/./%2fevil.com", "/a/../%5cevil.com"]) {
+    test(`CVE-2022-24858: ${JSON.stringify(target)} cannot become an encoded protocol-relative target`, async () => {
+      const out = await webSignOutTarget(webAuth, target)
+      const decoded = decodeURIComponent(out)
+      assert.ok(!/^[/\\][/\\]/.test(decoded), `${out} decodes to ${decoded}`)
+      const res = await webSignIn(webAuth, new CookieJar(), target)
+      const loc = decodeURIComponent(res.headers.get("location"))
+      assert.ok(!/^[/\\][/\\]/.test(loc), loc)
+    })
+  }
   test("CVE-2022-24858 (control): the app origin and a trusted origin are kept", async () => {
     assert.equal(await webSignOutTarget(webAuth, `${APP}/ok?x=1`), `${APP}/ok?x=1`)
     assert.equal(await webSignOutTarget(webAuth, `${TRUSTED}/guide`), `${TRUSTED}/guide`)

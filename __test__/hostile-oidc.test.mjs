@@ -164,8 +164,11 @@ describe("id_token signatures and keys", () => {
       assert.equal(idp.counts.jwks, 2)
     }))
 
+  test("an empty JWKS (`keys: []`) → ID_TOKEN_INVALID", () => refuses({ jwks: [] }, "ID_TOKEN_INVALID"))
   test("a JWKS without `keys` → ID_TOKEN_INVALID", () =>
-    refuses({ jwks: [], jwkOverride: undefined }, "ID_TOKEN_INVALID"))
+    refuses({ jwksBody: ({ keys }) => ({ key: keys }) }, "ID_TOKEN_INVALID"))
+  test("a JWKS whose keys are not JWKs (strings, nulls, numbers) → ID_TOKEN_INVALID", () =>
+    refuses({ jwksBody: () => ({ keys: ["rs-1", null, 42, {}, { kty: "RSA" }] }) }, "ID_TOKEN_INVALID"))
 })
 
 describe("authorization response and discovery", () => {
@@ -214,15 +217,13 @@ describe("token and userinfo responses", () => {
     accepts({ tokenBody: ({ expires_in, ...b }) => b }))
   test("a token response without access_token → TOKEN_EXCHANGE_FAILED", () =>
     refuses({ tokenBody: ({ access_token, ...b }) => b }, "TOKEN_EXCHANGE_FAILED"))
-  test("a token endpoint that refuses the PKCE verifier → TOKEN_EXCHANGE_FAILED (the error is surfaced, not a 500)", () =>
-    withIdp({}, async ({ app }) => {
-      const jar = new CookieJar()
-      // The attacker swaps in a code obtained for another sign-in (its verifier differs).
-      const other = await hostileFlow(app, new CookieJar(), { editCallback: () => {} })
-      void other
-      const { res } = await hostileFlow(app, jar, {
-        editCallback: (u) => u.searchParams.set("code", "code-from-another-browser"),
+  test("a code the provider refuses (invalid_grant) → TOKEN_EXCHANGE_FAILED, not a 500", () =>
+    withIdp({}, async ({ idp, app }) => {
+      const { res } = await hostileFlow(app, new CookieJar(), {
+        editCallback: (u) => u.searchParams.set("code", "code-the-provider-never-issued"),
       })
       refusedWith(res, "TOKEN_EXCHANGE_FAILED")
+      assert.equal(idp.counts.token, 1)
+      assert.equal(idp.counts.userinfo, 0)
     }))
 })

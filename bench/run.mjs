@@ -46,6 +46,8 @@ const config = {
     rounds: Math.max(5, Math.round(num('BENCH_ROUNDS', quick ? 5 : 15))),
     batchMs: num('BENCH_BATCH_MS', quick ? 25 : 60),
     warmupMs: num('BENCH_WARMUP_MS', quick ? 100 : 300),
+    // untimed calls after each forced GC, as a fraction of the batch (0 = none)
+    rewarm: process.env.BENCH_REWARM === '0' ? 0 : num('BENCH_REWARM', 0.5),
   },
   http: {
     connections: Math.round(num('BENCH_HTTP_CONNECTIONS', 50)),
@@ -133,9 +135,9 @@ if (doMicro) {
   const t0 = Date.now()
   const { cases } = await buildCases()
   const runnable = cases.filter((c) => c.fn && !c.skip)
-  const { rounds, batchMs, warmupMs } = config.micro
-  console.log(`\n== Micro: µs/op, median of ${rounds} interleaved rounds (batches of ~${batchMs} ms, ${warmupMs} ms warm-up per case, GC between batches: ${gcAvailable ? 'yes' : 'no'})`)
-  const stats = await runMicro(runnable, { rounds, batchMs, warmupMs, log })
+  const { rounds, batchMs, warmupMs, rewarm } = config.micro
+  console.log(`\n== Micro: µs/op, median of ${rounds} interleaved rounds (batches of ~${batchMs} ms, ${warmupMs} ms warm-up per case, GC between batches: ${gcAvailable ? `yes, then an untimed re-warm of ${rewarm} batch` : 'no'})`)
+  const stats = await runMicro(runnable, { rounds, batchMs, warmupMs, rewarm, log })
   const rowsOut = []
   const tableRows = []
   for (const sc of SCENARIOS) {
@@ -163,6 +165,7 @@ if (doMicro) {
         ratioToFloor: us && floorUs ? us / floorUs : null,
         roundsUs: s?.roundsUs ?? null,
         opsPerBatch: s?.opsPerBatch ?? null,
+        drainEvery: c.drainEvery ?? null,
       }
       rowsOut.push(row)
       const name = `  ${c.lib}: ${c.label}`
@@ -187,7 +190,7 @@ if (doMicro) {
   console.log('ratios: a case\'s median time divided by this package\'s row for the same scenario (>1 = slower than @aura-stack/auth); "time ÷ floor" likewise against the node:crypto floor.')
   if (report.callback?.available) console.log(`* callback row: median of ${report.callback.flows} per-flow differences (callback total − provider server time), range = p10–p90 of the flows (see the Callback part above).`)
   console.log(`(micro part took ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
-  report.micro = { rounds, batchMs, warmupMs, gc: gcAvailable, scenarios: SCENARIOS, cases: rowsOut }
+  report.micro = { rounds, batchMs, warmupMs, rewarm, gc: gcAvailable, scenarios: SCENARIOS, cases: rowsOut }
 }
 
 // -------------------------------------------------------------------------------------- http

@@ -7,7 +7,8 @@
 //    login/consent → callback → /session) through `handler` on node:http, `--concurrency` at a
 //    time. Each worker keeps its provider cookie jar, so after its first flow the provider skips
 //    the login form (as a returning browser would). Reports errors, p50/p99 per flow, and the
-//    resident memory after each round (after a GC): round 2 must end within 10 MB of round 1.
+//    resident memory after each round (settled 1.5 s, GC'd, lowest of three samples): round 2 must not end more than 10 MB above
+//    round 1 (`--extra-rounds N` keeps going, to watch for a plateau).
 // 2. `--sessions` api.getSession calls with a real session cookie; RSS sampled every 10%:
 //    it must stay flat (max − min of the samples within 10 MB).
 // 3. Faults: the provider (a child process) is SIGKILLed while flows are in flight, then restarted
@@ -75,6 +76,15 @@ const rss = () => {
   global.gc()
   global.gc()
   return process.memoryUsage().rss
+}
+/** RSS once the process is quiescent: 1.5 s for sockets and worker threads to settle, GC'd. */
+async function settledRss() {
+  let low = Infinity
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 500))
+    low = Math.min(low, rss())
+  }
+  return low
 }
 const mem = () => {
   const m = process.memoryUsage()
@@ -219,21 +229,22 @@ console.log(`provider ${issuer} (child pid ${providerProc.pid}); app ${origin}; 
 // ---- 1. two rounds of sign-ins ----------------------------------------------------------------
 // Warm-up: every worker logs in once (login + consent forms), so both rounds see returning users.
 await round(CONCURRENCY)
-report.rssStart = rss()
+report.rssStart = await settledRss()
 const t1 = performance.now()
 const r1 = summarize("round 1", await round(FLOWS))
-report.round1 = { ...r1, seconds: (performance.now() - t1) / 1000, rss: rss() }
+report.round1 = { ...r1, seconds: (performance.now() - t1) / 1000, rss: await settledRss() }
 const t2 = performance.now()
 const r2 = summarize("round 2", await round(FLOWS))
-report.round2 = { ...r2, seconds: (performance.now() - t2) / 1000, rss: rss() }
+report.round2 = { ...r2, seconds: (performance.now() - t2) / 1000, rss: await settledRss() }
 console.log(`RSS: start ${fmtMB(report.rssStart)}, after round 1 ${fmtMB(report.round1.rss)}, after round 2 ${fmtMB(report.round2.rss)} (${mem()})`)
 for (let i = 0; i < EXTRA_ROUNDS; i++) {
   summarize(`extra round ${i + 1}`, await round(FLOWS))
-  rss()
-  console.log(`  ${mem()}`)
+  console.log(`  settled rss ${fmtMB(await settledRss())}; ${mem()}`)
 }
 check(r1.failed === 0 && r2.failed === 0, `zero errors in ${2 * FLOWS} flows`)
-check(Math.abs(report.round2.rss - report.round1.rss) <= 10 * MB, `RSS after round 2 within 10 MB of round 1 (Δ ${fmtMB(report.round2.rss - report.round1.rss)})`)
+// Growth is what a leak looks like; a drop is the allocator handing pages back (glibc arenas
+// used by the addon's worker threads make RSS move by tens of MB either way between samples).
+check(report.round2.rss - report.round1.rss <= 10 * MB, `RSS after round 2 not more than 10 MB above round 1 (Δ ${fmtMB(report.round2.rss - report.round1.rss)})`)
 
 // ---- 2. getSession ----------------------------------------------------------------------------
 {
@@ -261,7 +272,7 @@ check(Math.abs(report.round2.rss - report.round1.rss) <= 10 * MB, `RSS after rou
 }
 
 // ---- 3. provider killed mid-flow, restarted on the same port -------------------------------------
-{
+if (KILL_FLOWS > 0) {
   // (a) Callbacks whose code is already issued, fired right after the kill: the token exchange
   //     meets a dead provider → the error page.
   const prepared = []
@@ -273,10 +284,11 @@ check(Math.abs(report.round2.rss - report.round1.rss) <= 10 * MB, `RSS after rou
   }
   // (b) Flows running at random stages when the kill happens.
   let killedAt = 0
+  let finished = false
   const inflight = round(KILL_FLOWS, (done) => {
-    if (done === Math.floor(KILL_FLOWS / 4) && !killedAt) killedAt = performance.now()
-  })
-  while (!killedAt) await new Promise((r) => setTimeout(r, 5))
+    if (done >= Math.max(1, Math.floor(KILL_FLOWS / 4)) && !killedAt) killedAt = performance.now()
+  }).finally(() => (finished = true))
+  while (!killedAt && !finished) await new Promise((r) => setTimeout(r, 5))
   await killProvider()
   const t0 = performance.now()
   const dead = await Promise.all(
@@ -310,7 +322,7 @@ check(Math.abs(report.round2.rss - report.round1.rss) <= 10 * MB, `RSS after rou
 const ping = await fetch(`${base}/providers`)
 check(ping.status === 200, "the app still answers")
 
-await killProvider()
+if (providerProc.exitCode === null && providerProc.signalCode === null) await killProvider()
 await closeServer(server)
 console.log(JSON.stringify({ ...report, failures }, null, 2))
 process.exit(failures.length ? 1 : 0)

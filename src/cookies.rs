@@ -11,6 +11,9 @@ use crate::crypto::Purpose;
 pub const CHUNK_SIZE: usize = 3800;
 /// At most this many chunks are read back (~38 KB of session).
 pub const MAX_CHUNKS: usize = 10;
+/// Chunks with an index below this are cleared when stale; higher indexes were never written
+/// by this library, and clearing them all would let a forged header bloat the response.
+pub const MAX_CLEARED_CHUNKS: usize = 32;
 /// Cookie headers longer than this are not parsed at all (treated as no cookies).
 pub const MAX_COOKIE_HEADER: usize = 64 * 1024;
 
@@ -77,7 +80,7 @@ impl<'a> RequestCookies<'a> {
                     .parse::<usize>()
                     .ok()
             })
-            .filter(|i| *i < 1000)
+            .filter(|i| *i < MAX_CLEARED_CHUNKS)
             .collect();
         out.sort_unstable();
         out.dedup();

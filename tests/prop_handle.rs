@@ -180,10 +180,24 @@ prop_compose! {
     }
 }
 
+/// DEFECT (reported; src/actions/signin.rs `failure`): `signIn/:id?redirect=false` answers 502
+/// when the provider cannot be reached (discovery failed), a 5xx where SPEC §3 asks for "a fitting
+/// 4xx". Found by `handle_never_fails_*` at 100,000 cases. While `true`, exactly that answer is
+/// tolerated (and asserted to be that case); set to `false` once fixed, and drop the `#[ignore]`
+/// on `signin_json_failure_is_4xx`.
+const SIGNIN_JSON_502: bool = false;
+
+fn known_signin_502(req: &Request, resp: &aura_auth::Response) -> bool {
+    let code_ok = serde_json::from_str::<serde_json::Value>(&resp.body)
+        .is_ok_and(|v| v["error"]["code"] == "DISCOVERY_FAILED");
+    let head = req.method.eq_ignore_ascii_case("HEAD") && resp.body.is_empty();
+    SIGNIN_JSON_502 && resp.status == 502 && req.url.contains("/signIn/") && (code_ok || head)
+}
+
 fn check(auth: &Auth, req: &Request) -> Result<(), TestCaseError> {
     let resp = run(auth, req);
     prop_assert!(
-        (200..500).contains(&resp.status),
+        (200..500).contains(&resp.status) || known_signin_502(req, &resp),
         "status {} for {:?}",
         resp.status,
         req
@@ -263,6 +277,26 @@ fn seeded_callback_reaches_the_token_exchange() {
         r.header("location"),
         Some("/api/auth/error?code=PROVIDER_UNAVAILABLE")
     );
+}
+
+/// See `SIGNIN_JSON_502`.
+#[test]
+fn signin_json_failure_is_4xx() {
+    for auth in [with_base_url(), behind_proxy()] {
+        let base = if std::ptr::eq(auth, with_base_url()) {
+            "/api/auth"
+        } else {
+            "/auth"
+        };
+        let r = run(
+            auth,
+            &Request {
+                host: Some("app.example.com".into()),
+                ..Request::get(&format!("{base}/signIn/oidc?redirect=false"))
+            },
+        );
+        assert!((400..500).contains(&r.status), "{} {}", r.status, r.body);
+    }
 }
 
 /// Regression (was a defect in src/redirect.rs, now fixed): a relative redirect target with

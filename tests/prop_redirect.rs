@@ -65,9 +65,22 @@ fn hostile_target() -> impl Strategy<Value = String> {
         Just("127.0.0.1"),
         Just("localhost"),
         Just("0x7f.1"),
+        // Dot segments (plain and encoded): normalisation removes them. See
+        // `dot_segments_cannot_uncover_an_encoded_slash` below.
+        Just(if DOT_SEGMENTS { "%2E" } else { "." }),
+        Just(if DOT_SEGMENTS { "%2e/" } else { "." }),
+        Just(if DOT_SEGMENTS { "./" } else { "." }),
+        Just(if DOT_SEGMENTS { "%2e%2e/" } else { ".." }),
     ];
     prop::collection::vec(piece, 1..10).prop_map(|v| v.concat())
 }
+
+/// DEFECT (reported; src/redirect.rs): the layered checks run on the input only, and URL
+/// normalisation of dot segments can uncover an encoded slash in the output. Until the fix
+/// lands, the dot-segment pieces stay out of the random strategies (they would make
+/// `cargo test` fail at random) and the deterministic regression below is `#[ignore]`d.
+/// Set to `true` and remove the `#[ignore]` once fixed.
+const DOT_SEGMENTS: bool = true;
 
 fn check(target: &str) -> Result<(), TestCaseError> {
     let app = app();
@@ -147,5 +160,26 @@ proptest! {
         prop_assume!(!p.starts_with("//"));
         // (Segments starting with "." are dot-segments and are normalised away, so they are excluded.)
         prop_assert_eq!(safe_redirect(&p, &app(), &trusted()), p);
+    }
+}
+
+/// Found by the `redirect` libFuzzer target: URL normalisation removes a dot segment and uncovers
+/// an encoded slash, e.g. "/%2E/%2fevil.com" → "/%2fevil.com", which decodes to "//evil.com".
+/// The layered checks must hold for the normalised result, not only for the input.
+#[test]
+fn dot_segments_cannot_uncover_an_encoded_slash() {
+    for t in [
+        "/%2E/%2fevil.com",
+        "/./%2fevil.com",
+        "/a/../%2fevil.com",
+        "/%2e%2e/%2fevil.com",
+        "/./%5cevil.com",
+        "/%2E/%2file://0X31888EB88/.",
+        "/.%2e/%2f%2fevil.com",
+    ] {
+        let out = safe_redirect(t, &app(), &trusted());
+        if let Err(e) = check(t) {
+            panic!("{t:?} -> {out:?}: {e}");
+        }
     }
 }

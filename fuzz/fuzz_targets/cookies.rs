@@ -6,7 +6,9 @@ use cookie::SameSite;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(header) = std::str::from_utf8(data) else { return };
+    let Ok(header) = std::str::from_utf8(data) else {
+        return;
+    };
     let c = RequestCookies::parse(Some(header));
     let _ = c.get("aura-auth.session");
     if let Some(j) = c.chunked("aura-auth.session") {

@@ -10,14 +10,20 @@ use libfuzzer_sys::fuzz_target;
 fn ring() -> &'static (Keyring, String) {
     static R: OnceLock<(Keyring, String)> = OnceLock::new();
     R.get_or_init(|| {
-        let k = Keyring::new(&[vec![0x5au8; 32]], b"salt-salt-salt-salt-salt-salt-32", "aura-auth");
+        let k = Keyring::new(
+            &[vec![0x5au8; 32]],
+            b"salt-salt-salt-salt-salt-salt-32",
+            "aura-auth",
+        );
         let t = k.seal(Purpose::Session, br#"{"user":{"sub":"1"}}"#);
         (k, t)
     })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (k, valid) = ring();
     for p in [Purpose::Session, Purpose::Flow, Purpose::Csrf] {
         assert!(k.open(p, text).is_none() || text == valid);

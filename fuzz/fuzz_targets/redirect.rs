@@ -20,7 +20,9 @@ fn env() -> &'static (Url, Vec<url::Origin>) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(target) = std::str::from_utf8(data) else { return };
+    let Ok(target) = std::str::from_utf8(data) else {
+        return;
+    };
     let (app, trusted) = env();
     let out = safe_redirect(target, app, trusted);
     if out == "/" {
@@ -30,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
         let mut layer = out.clone();
         for _ in 0..4 {
             let b = layer.as_bytes();
-            assert!(b[0] == b'/' && !matches!(b.get(1), Some(b'/') | Some(b'\\')), "{out:?}");
+            assert!(
+                b[0] == b'/' && !matches!(b.get(1), Some(b'/') | Some(b'\\')),
+                "{out:?}"
+            );
             assert!(!layer.chars().any(char::is_control), "{out:?}");
             let next = percent_decode_str(&layer).decode_utf8_lossy().into_owned();
             if next == layer {
@@ -41,6 +46,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(app.join(&out).unwrap().origin(), app.origin(), "{out:?}");
     } else {
         let u = Url::parse(&out).expect("absolute result parses");
-        assert!(u.origin() == app.origin() || trusted.contains(&u.origin()), "{out:?}");
+        assert!(
+            u.origin() == app.origin() || trusted.contains(&u.origin()),
+            "{out:?}"
+        );
     }
 });

@@ -5,7 +5,9 @@ use aura_auth::router::{route, Route};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(path) = std::str::from_utf8(data) else { return };
+    let Ok(path) = std::str::from_utf8(data) else {
+        return;
+    };
     for base in ["/api/auth", ""] {
         if let Some(r) = route(base, path) {
             assert!(path.starts_with(base));

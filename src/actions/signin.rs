@@ -32,7 +32,7 @@ pub fn failure(auth: &Auth, ctx: &Context, e: &AuthError) -> Response {
         let status = if e.code == "UNKNOWN_PROVIDER" {
             404
         } else {
-            502
+            424
         };
         Response::error(status, e.code, &e.message)
     } else {

@@ -18,10 +18,14 @@ use crate::error::{AuthError, Result};
 use crate::outbound::{Outbound, OutboundError};
 
 pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
+/// Keys are refetched when older than this, so a key replaced under the same `kid` is seen.
+pub const MAX_AGE: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Default)]
 struct State {
     keys: Option<Vec<Jwk>>,
+    /// When `keys` were fetched: after [`MAX_AGE`] they are fetched again.
+    fetched_at: Option<Instant>,
     last_refetch: Option<Instant>,
     /// The error of the most recent failed fetch (cleared by a successful one).
     last_error: Option<AuthError>,
@@ -112,6 +116,7 @@ impl JwksCache {
         match result {
             Ok(keys) => {
                 state.keys = Some(keys);
+                state.fetched_at = Some(Instant::now());
                 state.last_error = None;
                 Ok(())
             }
@@ -132,7 +137,8 @@ impl JwksCache {
         let attempts_before = self.attempts.load(Ordering::SeqCst);
         let mut state = self.state.lock().await;
         let fetched_while_waiting = self.attempts.load(Ordering::SeqCst) != attempts_before;
-        let fresh = state.keys.is_none();
+        let expired = state.fetched_at.is_some_and(|t| t.elapsed() >= MAX_AGE);
+        let fresh = state.keys.is_none() || expired;
         if fresh {
             if let (true, Some(e)) = (fetched_while_waiting, &state.last_error) {
                 return Err(e.clone());
