@@ -152,7 +152,7 @@ describe("5,000 cookies", () => {
     const res = await web.handlers.GET(new Request(`${WEB}/api/auth/session`, { headers: { cookie: chunks } }))
     assert.deepEqual(await res.json(), SIGNED_OUT)
     const clears = res.headers.getSetCookie()
-    assert.ok(clears.length <= 1001, `${clears.length} Set-Cookie lines`)
+    assert.ok(clears.length <= 33, `${clears.length} Set-Cookie lines`)
     assert.ok(clears.every((l) => /Max-Age=0/.test(l)))
     const viaNode = await nodeReq(big.origin, "/api/auth/session", { headers: { cookie: chunks } })
     assert.equal(viaNode.status, 200)
