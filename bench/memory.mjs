@@ -85,7 +85,7 @@ const growth = (c.rss - b.rss) / 2 ** 20
 console.log(`RSS growth, second half: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (whole run since warm-up: ${((c.rss - a.rss) / 2 ** 20).toFixed(1)} MB); ${((Date.now() - t0) / 1000).toFixed(1)} s, ${(((Date.now() - t0) * 1000) / CALLS).toFixed(2)} µs/call`)
 const outFile = process.env.MEMORY_OUT ? path.resolve(process.env.MEMORY_OUT) : target === 'aura' ? path.join(F.BENCH_DIR, 'results', 'memory.json') : null
 if (outFile) {
-  const r1 = (x) => +(x / 2 ** 20).toFixed(2)
+  const r1 = (x) => +(x / 2 ** 20).toFixed(3)
   fs.mkdirSync(path.dirname(outFile), { recursive: true })
   fs.writeFileSync(
     outFile,

@@ -264,7 +264,8 @@ function checkTargets(rep) {
   ]) {
     const r = ratioOf(id)
     const bare = ratioOf('bare')
-    add(label, r?.ratioToBare == null ? null : r.ratioToBare >= min, r?.ratioToBare == null ? 'n/a' : `${r.ratioToBare.toFixed(2)}× (${Math.round(r.reqPerSec)} vs ${Math.round(bare.reqPerSec)} req/s)${stale('http')}`)
+    const perRun = r?.runs?.length && bare?.runs?.length === r.runs.length ? `; run by run ${r.runs.map((x, i) => (x.reqPerSec / bare.runs[i].reqPerSec).toFixed(2)).join(', ')}` : ''
+    add(label, r?.ratioToBare == null ? null : r.ratioToBare >= min, r?.ratioToBare == null ? 'n/a' : `${r.ratioToBare.toFixed(3)}× (${Math.round(r.reqPerSec)} vs ${Math.round(bare.reqPerSec)} req/s${perRun})${stale('http')}`)
   }
 
   const web = us('aura.signin.web')
