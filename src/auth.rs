@@ -204,7 +204,7 @@ impl Auth {
 
     /// `api.getSession`: the session JSON for a Cookie header. Never fails.
     pub fn session_json(&self, cookie: Option<&str>, forwarded_proto: Option<&str>) -> String {
-        let cookies = RequestCookies::parse(cookie);
+        let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
         let c = &self.config;
         let found = match session_scheme(c, forwarded_proto) {
             Some(secure) => session::read(c, &cookies, &c.names(secure).session),

@@ -131,7 +131,7 @@ impl<'a> Context<'a> {
             secure,
             origin,
             url,
-            cookies: RequestCookies::parse(req.cookie.as_deref()),
+            cookies: RequestCookies::parse_for(req.cookie.as_deref(), &config.cookie_prefix),
         })
     }
 

@@ -64,6 +64,30 @@ impl<'a> RequestCookies<'a> {
         RequestCookies { pairs }
     }
 
+    /// Like [`RequestCookies::parse`], but only the pairs whose name starts with `prefix` (or
+    /// `__Secure-`/`__Host-` + `prefix`) are parsed: the request's other cookies cannot be ours,
+    /// and skipping them is most of the cost of a typical Cookie header.
+    pub fn parse_for(header: Option<&'a str>, prefix: &str) -> Self {
+        let ours = |segment: &str| {
+            let s = segment.trim_start();
+            let s = s
+                .strip_prefix("__Secure-")
+                .or_else(|| s.strip_prefix("__Host-"))
+                .unwrap_or(s);
+            s.starts_with(prefix)
+        };
+        let pairs = match header {
+            Some(h) if h.len() <= MAX_COOKIE_HEADER => h
+                .split(';')
+                .filter(|segment| ours(segment))
+                .filter_map(|segment| Cookie::parse(segment).ok())
+                .filter_map(|c| Some((c.name_raw()?, c.value_raw()?)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        RequestCookies { pairs }
+    }
+
     /// The first value sent under `name`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
         self.pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
@@ -243,6 +267,18 @@ mod tests {
             let _ = RequestCookies::parse(Some(h)).chunked("a");
         }
         assert_eq!(RequestCookies::parse(Some("a=1; a=2")).get("a"), Some("1"));
+        let h = "x=1; aura-auth.session=A; __Secure-aura-auth.session=B; __Host-aura-auth.csrf=C;  aura-auth.flow = D";
+        let ours = RequestCookies::parse_for(Some(h), "aura-auth");
+        let all = RequestCookies::parse(Some(h));
+        for name in [
+            "aura-auth.session",
+            "__Secure-aura-auth.session",
+            "__Host-aura-auth.csrf",
+            "aura-auth.flow",
+        ] {
+            assert_eq!(ours.get(name), all.get(name), "{name}");
+        }
+        assert_eq!(ours.get("x"), None);
         assert!(
             RequestCookies::parse(Some(&"x".repeat(MAX_COOKIE_HEADER + 1)))
                 .get("x")
