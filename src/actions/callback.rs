@@ -66,6 +66,16 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, id: &str) -> Response {
     }
 }
 
+/// The provider's `?error=` answer (RFC 6749 §4.1.2.1), if it sent one.
+fn provider_error(ctx: &Context) -> Option<AuthError> {
+    let error = ctx.query("error")?;
+    Some(if error == "access_denied" {
+        err("ACCESS_DENIED", "The user or provider refused the sign-in.")
+    } else {
+        err("PROVIDER_ERROR", "The provider reported an error.")
+    })
+}
+
 /// The checks that need no network, in order; returns the open flow.
 pub fn check_response(
     auth: &Auth,
@@ -73,12 +83,8 @@ pub fn check_response(
     id: &str,
     endpoints: &Endpoints,
 ) -> Result<(Flow, String)> {
-    if let Some(error) = ctx.query("error") {
-        return Err(if error == "access_denied" {
-            err("ACCESS_DENIED", "The user or provider refused the sign-in.")
-        } else {
-            err("PROVIDER_ERROR", "The provider reported an error.")
-        });
+    if let Some(e) = provider_error(ctx) {
+        return Err(e);
     }
     let flow = ctx
         .cookies
@@ -129,14 +135,9 @@ async fn complete(auth: &Auth, ctx: &Context<'_>, id: &str) -> Result<Response> 
     let p = auth
         .provider(id)
         .ok_or_else(|| err("UNKNOWN_PROVIDER", "Unknown provider."))?;
-    if ctx.query("error").is_some() {
-        // Report the provider's refusal without needing discovery.
-        let e = if ctx.query("error").as_deref() == Some("access_denied") {
-            "ACCESS_DENIED"
-        } else {
-            "PROVIDER_ERROR"
-        };
-        return Err(err(e, "The provider reported an error."));
+    // Report the provider's refusal without needing discovery.
+    if let Some(e) = provider_error(ctx) {
+        return Err(e);
     }
     let endpoints = auth.endpoints(p).await?;
     let (flow, code) = check_response(auth, ctx, id, &endpoints)?;
