@@ -72,12 +72,6 @@ function requestOf(req, method, body) {
   }
 }
 
-async function fromNode(req) {
-  const method = (req.method || 'GET').toUpperCase()
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req)
-  return requestOf(req, method, body)
-}
-
 /**
  * Writes a native response; every Set-Cookie stays its own header line. (Frameworks such as
  * Next.js wrap `res`, so only the portable setHeader/end API is used; an explicit Content-Length
@@ -131,4 +125,4 @@ function errorResponse(status, code, message) {
   }
 }
 
-module.exports = { createNodeHandler, fromNode, requestOf, writeNode, one }
+module.exports = { createNodeHandler, requestOf, writeNode, one }

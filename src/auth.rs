@@ -236,9 +236,3 @@ impl Auth {
         .join("; ")
     }
 }
-
-impl From<AuthError> for Response {
-    fn from(e: AuthError) -> Self {
-        Response::error(400, e.code, &e.message)
-    }
-}

@@ -12,21 +12,18 @@ use crate::session::{self, SIGNED_OUT_JSON};
 pub fn run(auth: &Auth, ctx: &Context) -> Response {
     let name = &ctx.names.session;
     match session::read(&auth.config, &ctx.cookies, name) {
-        Some(data) => {
-            let resp = Response::json_text(200, data.to_json());
-            match data.renewed(&auth.config) {
-                Some(fresh) => {
-                    Response::json_text(200, fresh.to_json()).with_cookies(cookies::set_chunked(
-                        &ctx.cookies,
-                        name,
-                        &fresh.seal(&auth.config),
-                        auth.config.max_age,
-                        ctx.secure,
-                    ))
-                }
-                None => resp,
+        Some(data) => match data.renewed(&auth.config) {
+            Some(fresh) => {
+                Response::json_text(200, fresh.to_json()).with_cookies(cookies::set_chunked(
+                    &ctx.cookies,
+                    name,
+                    &fresh.seal(&auth.config),
+                    auth.config.max_age,
+                    ctx.secure,
+                ))
             }
-        }
+            None => Response::json_text(200, data.to_json()),
+        },
         None => {
             let resp = Response::json_text(200, SIGNED_OUT_JSON.to_string());
             if ctx.cookies.chunked(name).is_some() {
