@@ -2,7 +2,7 @@
 // Server entry point. A thin layer: everything security-relevant happens in the Rust core.
 
 const { NativeAuth } = require('./native.js')
-const { createNodeHandler, one } = require('./node-adapter.js')
+const { createNodeHandler, one, MAX_BODY } = require('./node-adapter.js')
 
 class AuraAuthError extends Error {
   constructor(code, message) {
@@ -12,25 +12,49 @@ class AuraAuthError extends Error {
   }
 }
 
-const ERROR_PREFIX = 'AURA_AUTH_ERROR:'
+// The core's errors arrive with their stable code as napi's string status (`e.code`).
+const CODE = /^[A-Z][A-Z0-9_]*$/
 
 function translateError(e) {
-  if (e && typeof e.message === 'string' && e.message.startsWith(ERROR_PREFIX)) {
-    const { code, message } = JSON.parse(e.message.slice(ERROR_PREFIX.length))
-    return new AuraAuthError(code, message)
-  }
+  if (e instanceof Error && typeof e.code === 'string' && CODE.test(e.code)) return new AuraAuthError(e.code, e.message)
   return e
 }
 
-// The environment variables the core may read (explicit config wins over them).
-const ENV_NAME = /^(AURA_AUTH_(SECRET|SALT|URL)|NODE_ENV|[A-Z0-9_]+_CLIENT_(ID|SECRET))$/
+// The environment variables the core may read (explicit config wins over them): the library's
+// own, and per configured provider `<ID>_<SUFFIX>` — never another provider's secrets.
+const PROVIDER_ENV_SUFFIXES = ['CLIENT_ID', 'CLIENT_SECRET', 'ISSUER', 'TENANT', 'TEAM_ID', 'KEY_ID', 'PRIVATE_KEY']
 
-function collectEnv() {
-  const env = {}
-  for (const key of Object.keys(process.env)) {
-    if (ENV_NAME.test(key) && typeof process.env[key] === 'string') env[key] = process.env[key]
+function envPrefix(id) {
+  return String(id).toUpperCase().replace(/[^A-Z0-9]/g, '_')
+}
+
+function collectEnv(config) {
+  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'NODE_ENV']
+  for (const p of Array.isArray(config.oauth) ? config.oauth : []) {
+    const id = typeof p === 'string' ? p : p && typeof p === 'object' ? p.id : undefined
+    if (typeof id === 'string') for (const suffix of PROVIDER_ENV_SUFFIXES) names.push(`${envPrefix(id)}_${suffix}`)
   }
+  const env = {}
+  for (const key of names) if (typeof process.env[key] === 'string') env[key] = process.env[key]
   return env
+}
+
+/** Reads a Web request body up to the cap, streaming; stops (and cancels) as soon as it is over. */
+async function readWebBody(request) {
+  const reader = request.body.getReader()
+  const decoder = new TextDecoder()
+  let size = 0
+  let text = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return { body: text }
+    size += value.byteLength
+    if (size > MAX_BODY) {
+      reader.cancel().catch(() => {})
+      return { bodyTooLarge: true }
+    }
+    text += decoder.decode(value, { stream: true })
+  }
 }
 
 /** The Cookie header from IncomingHttpHeaders, a Headers, or a plain record. */
@@ -62,7 +86,8 @@ async function fromWebRequest(request) {
   const h = request.headers
   const method = request.method.toUpperCase()
   let body
-  if (method !== 'GET' && method !== 'HEAD' && request.body) body = await request.text()
+  let bodyTooLarge
+  if (method !== 'GET' && method !== 'HEAD' && request.body) ({ body, bodyTooLarge } = await readWebBody(request))
   return {
     method,
     url: request.url,
@@ -75,6 +100,7 @@ async function fromWebRequest(request) {
     contentType: h.get('content-type') ?? undefined,
     csrfToken: h.get('x-csrf-token') ?? undefined,
     body,
+    bodyTooLarge,
   }
 }
 
@@ -91,8 +117,10 @@ function unavailable(error) {
   const fail = () => {
     throw error
   }
-  return { warnings: () => [], handle: fail, handleAsync: fail, getSession: fail, sealSessionForTesting: fail }
+  return { warnings: () => [], handle: fail, handleAsync: fail, getSession: fail, sealSessionForTesting: fail, panicForTesting: fail }
 }
+
+const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS'])
 
 function createAuth(config = {}) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
@@ -100,12 +128,13 @@ function createAuth(config = {}) {
   }
   let native
   try {
-    native = new NativeAuth(JSON.stringify({ config, env: collectEnv() }))
+    native = new NativeAuth(JSON.stringify({ config, env: collectEnv(config) }))
   } catch (e) {
     const error = translateError(e)
-    // `next build` imports every page module with NODE_ENV=production; secrets are often only
-    // provided at runtime. Defer *only* missing-secret errors, and only in that build phase.
-    const deferrable = error instanceof AuraAuthError && (error.code === 'MISSING_SECRET' || error.code === 'MISSING_SALT')
+    // `next build` imports every page module with NODE_ENV=production; secrets and provider
+    // credentials are often only provided at runtime. Defer *only* those missing-value errors,
+    // and only in that build phase: the first request (or getSession) then throws them.
+    const deferrable = error instanceof AuraAuthError && DEFERRABLE_AT_BUILD.has(error.code)
     if (!deferrable || process.env.NEXT_PHASE !== 'phase-production-build') throw error
     native = unavailable(error)
   }
@@ -144,7 +173,15 @@ function createAuth(config = {}) {
   const internal = {
     /** Test support: a Cookie header value holding a session for `user`. */
     sealSessionForTesting(user, options = {}) {
-      return native.sealSessionForTesting(JSON.stringify(user), options.secure === true)
+      try {
+        return native.sealSessionForTesting(JSON.stringify(user), options.secure === true)
+      } catch (e) {
+        throw translateError(e)
+      }
+    },
+    /** Test support for the panic guard: a native panic becomes this call's exception. */
+    panicForTesting() {
+      native.panicForTesting()
     },
   }
 

@@ -10,6 +10,8 @@ function one(value, joiner = ', ') {
   return Array.isArray(value) ? value.join(joiner) : String(value)
 }
 
+const TOO_LARGE = Symbol('body too large')
+
 /** The request body: already parsed by a framework (object/string/Buffer) or the raw stream. */
 function readBody(req) {
   if (req.body !== undefined && req.body !== null) {
@@ -29,11 +31,11 @@ function readBody(req) {
     }
     const onData = (chunk) => {
       size += chunk.length
-      if (size > MAX_BODY + 1) {
+      if (size > MAX_BODY) {
         // Enough to know it is too large: the core answers 413. Stop buffering.
         cleanup()
         req.resume()
-        resolve('x'.repeat(MAX_BODY + 1))
+        resolve(TOO_LARGE)
         return
       }
       chunks.push(chunk)
@@ -68,7 +70,8 @@ function requestOf(req, method, body) {
     forwarded: one(h.forwarded),
     contentType: one(h['content-type']),
     csrfToken: one(h['x-csrf-token']),
-    body,
+    body: body === TOO_LARGE ? undefined : body,
+    bodyTooLarge: body === TOO_LARGE ? true : undefined,
   }
 }
 
@@ -125,4 +128,4 @@ function errorResponse(status, code, message) {
   }
 }
 
-module.exports = { createNodeHandler, requestOf, writeNode, one }
+module.exports = { createNodeHandler, requestOf, writeNode, one, MAX_BODY }

@@ -13,10 +13,13 @@ fn main() {
         sub: "1234567".into(),
         name: Some("Ada Lovelace".into()),
         email: Some("ada@example.com".into()),
+        email_verified: Some(true),
         image: Some("https://avatars.example.com/u/1234567?v=4&s=460".into()),
         provider: "github".into(),
     };
-    let session = auth.seal_session_for_testing(user, false);
+    let session = auth
+        .seal_session_for_testing(user, false)
+        .expect("a small session");
     let header = format!("_ga=GA1.1.123456789.1700000000; theme=dark; locale=en-US; _gid=GA1.1.987654321.1700000000; {session}");
     let n: usize = std::env::var("N")
         .ok()

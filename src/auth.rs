@@ -1,10 +1,8 @@
 //! One configured instance: validated config, an outbound client, and per-provider runtime state
 //! (discovered endpoints and JWKS, cached per instance). Requests are dispatched here.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
-
-use tokio::sync::OnceCell;
 
 use crate::actions;
 use crate::config::{parse_input, Config};
@@ -27,11 +25,51 @@ pub const MAX_URL: usize = 16 * 1024;
 
 pub struct ProviderRuntime {
     pub spec: ProviderSpec,
-    pub endpoints: OnceCell<Arc<Endpoints>>,
+    /// Fixed endpoints (plain OAuth 2.0 and built-ins), or the last discovered ones with the
+    /// time until which they are used (the discovery response's `Cache-Control` decides).
+    endpoints: RwLock<Option<(Arc<Endpoints>, Option<Instant>)>>,
+    /// One discovery at a time per provider.
+    discovering: tokio::sync::Mutex<()>,
     pub jwks: JwksCache,
     /// The last discovery failure: callers queued behind it fail fast instead of each waiting
     /// out another timeout.
-    pub discovery_failure: Mutex<Option<(Instant, AuthError)>>,
+    discovery_failure: Mutex<Option<(Instant, AuthError)>>,
+}
+
+impl ProviderRuntime {
+    fn new(spec: &ProviderSpec) -> Self {
+        ProviderRuntime {
+            spec: spec.clone(),
+            endpoints: RwLock::new(Endpoints::from_spec(spec).map(|e| (Arc::new(e), None))),
+            discovering: tokio::sync::Mutex::new(()),
+            jwks: JwksCache::default(),
+            discovery_failure: Mutex::new(None),
+        }
+    }
+
+    /// The endpoints when known and not due for rediscovery (no network).
+    pub fn endpoints_now(&self) -> Option<Arc<Endpoints>> {
+        let slot = self.endpoints.read().ok()?;
+        match slot.as_ref()? {
+            (_, Some(until)) if Instant::now() >= *until => None,
+            (e, _) => Some(e.clone()),
+        }
+    }
+
+    fn stale(&self) -> Option<Arc<Endpoints>> {
+        self.endpoints
+            .read()
+            .ok()
+            .and_then(|s| s.as_ref().map(|(e, _)| e.clone()))
+    }
+}
+
+/// What a request still needs before it can be answered.
+enum NeedsNetwork<'p> {
+    /// The callback: token exchange, id_token keys, profile.
+    Callback(&'p ProviderRuntime),
+    /// A sign-in with an OpenID provider whose endpoints are not (or no longer) known.
+    Discovery(&'p ProviderRuntime),
 }
 
 pub struct Auth {
@@ -43,21 +81,9 @@ pub struct Auth {
 impl Auth {
     pub fn new(input_json: &str) -> Result<Auth> {
         let config = Config::from_input(parse_input(input_json)?)?;
-        let providers = config
-            .providers
-            .iter()
-            .map(|spec| ProviderRuntime {
-                spec: spec.clone(),
-                endpoints: match Endpoints::from_spec(spec) {
-                    Some(e) => OnceCell::new_with(Some(Arc::new(e))),
-                    None => OnceCell::new(),
-                },
-                jwks: JwksCache::default(),
-                discovery_failure: Mutex::new(None),
-            })
-            .collect();
+        let providers = config.providers.iter().map(ProviderRuntime::new).collect();
         Ok(Auth {
-            outbound: Outbound::new(config.timeout_ms, config.max_response_bytes),
+            outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,
         })
@@ -71,49 +97,53 @@ impl Auth {
         self.providers.iter().find(|p| p.spec.id == id)
     }
 
-    /// Endpoints, discovering them first for OIDC providers. Success is cached. A failure is not
-    /// cached for later requests, but callers that were already waiting while it happened share it
-    /// (so N concurrent sign-ins against a hanging provider take one timeout, not N in a row).
+    /// Endpoints, discovering them first for OIDC providers (again once the discovered ones are
+    /// past their lifetime). A failure is not cached for later requests, but callers that were
+    /// already waiting while it happened share it (so N concurrent sign-ins against a hanging
+    /// provider take one timeout, not N in a row); with stale endpoints at hand, those are used.
     pub async fn endpoints(&self, p: &ProviderRuntime) -> Result<Arc<Endpoints>> {
-        if let Some(e) = p.endpoints.get() {
-            return Ok(e.clone());
+        if let Some(e) = p.endpoints_now() {
+            return Ok(e);
         }
         let waiting_since = Instant::now();
-        p.endpoints
-            .get_or_try_init(|| async {
-                let shared = p.discovery_failure.lock().ok().and_then(|f| f.clone());
-                if let Some((_, e)) = shared.filter(|(at, _)| *at >= waiting_since) {
-                    return Err(e);
+        let _turn = p.discovering.lock().await;
+        if let Some(e) = p.endpoints_now() {
+            return Ok(e);
+        }
+        let shared = p.discovery_failure.lock().ok().and_then(|f| f.clone());
+        if let Some((_, e)) = shared.filter(|(at, _)| *at >= waiting_since) {
+            return p.stale().ok_or(e);
+        }
+        let issuer = p.spec.issuer.as_deref().unwrap_or_default();
+        let result = match discovery::discover(&self.outbound, issuer).await {
+            Ok((meta, lifetime)) => Endpoints::from_discovery(&p.spec, &meta)
+                .map(|e| (Arc::new(e), Instant::now() + lifetime)),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok((e, until)) => {
+                if let Ok(mut slot) = p.endpoints.write() {
+                    *slot = Some((e.clone(), Some(until)));
                 }
-                let issuer = p.spec.issuer.as_deref().unwrap_or_default();
-                let result = match discovery::discover(&self.outbound, issuer).await {
-                    Ok((meta, _)) => Endpoints::from_discovery(&p.spec, &meta).map(Arc::new),
-                    Err(e) => Err(e),
-                };
-                if let (Err(e), Ok(mut slot)) = (&result, p.discovery_failure.lock()) {
+                Ok(e)
+            }
+            Err(e) => {
+                if let Ok(mut slot) = p.discovery_failure.lock() {
                     *slot = Some((Instant::now(), e.clone()));
                 }
-                result
-            })
-            .await
-            .cloned()
+                p.stale().ok_or(e)
+            }
+        }
     }
 
     /// Handles a request without waiting on the network, or returns `None` when it must
     /// (the callback, or a sign-in before OIDC discovery): then call [`Auth::handle_async`].
     pub fn handle(&self, req: &Request) -> Option<Response> {
         match self.prepare(req) {
-            Ok((ctx, r)) => match r {
-                Route::Callback(_) => None,
-                Route::SignIn(ref id)
-                    if self
-                        .provider(id)
-                        .is_some_and(|p| p.endpoints.get().is_none()) =>
-                {
-                    None
-                }
-                r => Some(self.finish(req, self.run_sync(&ctx, req, r))),
-            },
+            Ok((ctx, r)) => self
+                .run_sync(&ctx, req, &r)
+                .ok()
+                .map(|resp| self.finish(req, resp)),
             Err(resp) => Some(resp),
         }
     }
@@ -123,17 +153,13 @@ impl Auth {
             Ok(v) => v,
             Err(resp) => return resp,
         };
-        let resp = match r {
-            Route::Callback(ref id) => actions::callback::run(self, &ctx, id).await,
-            Route::SignIn(ref id) => {
-                if let Some(p) = self.provider(id) {
-                    if let Err(e) = self.endpoints(p).await {
-                        return self.finish(req, actions::signin::failure(self, &ctx, &e));
-                    }
-                }
-                self.run_sync(&ctx, req, r)
-            }
-            r => self.run_sync(&ctx, req, r),
+        let resp = match self.run_sync(&ctx, req, &r) {
+            Ok(resp) => resp,
+            Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, p).await,
+            Err(NeedsNetwork::Discovery(p)) => match self.endpoints(p).await {
+                Ok(_) => actions::signin::run(self, &ctx, p),
+                Err(e) => actions::signin::failure(self, &ctx, &e),
+            },
         };
         self.finish(req, resp)
     }
@@ -150,7 +176,7 @@ impl Auth {
                 "The request URL is too long.",
             ));
         }
-        if req.body.as_ref().is_some_and(|b| b.len() > MAX_BODY) {
+        if req.body_too_large || req.body.as_ref().is_some_and(|b| b.len() > MAX_BODY) {
             return Err(Response::error(
                 413,
                 "BODY_TOO_LARGE",
@@ -183,16 +209,29 @@ impl Auth {
         Ok((ctx, r))
     }
 
-    fn run_sync(&self, ctx: &Context, req: &Request, r: Route) -> Response {
-        match r {
-            Route::SignIn(id) => actions::signin::run(self, ctx, &id),
+    /// Answers every route that needs no network; says which network step the others need.
+    fn run_sync<'p>(
+        &'p self,
+        ctx: &Context,
+        req: &Request,
+        r: &Route,
+    ) -> std::result::Result<Response, NeedsNetwork<'p>> {
+        Ok(match r {
+            Route::Callback(id) => match self.provider(id) {
+                Some(p) => return Err(NeedsNetwork::Callback(p)),
+                None => actions::error_redirect(self, ctx, "UNKNOWN_PROVIDER", false),
+            },
+            Route::SignIn(id) => match self.provider(id) {
+                Some(p) if p.endpoints_now().is_none() => return Err(NeedsNetwork::Discovery(p)),
+                Some(p) => actions::signin::run(self, ctx, p),
+                None => actions::signin::unknown(self, ctx),
+            },
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
             Route::SignOut => actions::signout::run(self, ctx, req),
             Route::Providers => actions::providers::run(self, ctx),
             Route::Error => actions::error_page::run(ctx),
-            Route::Callback(_) => Response::error(500, "INTERNAL", "unreachable"),
-        }
+        })
     }
 
     fn finish(&self, req: &Request, mut resp: Response) -> Response {
@@ -202,7 +241,10 @@ impl Auth {
         resp
     }
 
-    /// `api.getSession`: the session JSON for a Cookie header. Never fails.
+    /// `api.getSession`: the session JSON for a Cookie header. Never fails. It accepts exactly
+    /// the cookies `GET /session` accepts for the same scheme (SPEC §4 rule 11); when nothing
+    /// says which scheme the app uses (no `baseURL`, no trusted proxy header), each name is tried
+    /// with its own associated data, so a value sealed for one name never opens as the other.
     pub fn session_json(&self, cookie: Option<&str>, forwarded_proto: Option<&str>) -> String {
         let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
         let c = &self.config;
@@ -217,15 +259,22 @@ impl Auth {
         }
     }
 
-    /// Test support: a Cookie header (`name=value[; name.1=value]`) holding a session for `user`.
-    pub fn seal_session_for_testing(&self, user: User, secure: bool) -> String {
-        let data = SessionData::new(&user, &self.config);
+    /// Test support: a Cookie header (`name=value[; name.1=value]`) holding a session for
+    /// `user`. Refused in production (SPEC §4 rule 16).
+    pub fn seal_session_for_testing(&self, user: User, secure: bool) -> Result<String> {
+        if self.config.production {
+            return Err(AuthError::new(
+                "TESTING_ONLY",
+                "sealSessionForTesting mints sessions without a sign-in and does not work when NODE_ENV is production.",
+            ));
+        }
+        let data = SessionData::new(&user.bounded()?, &self.config);
         let names = self.config.names(secure);
         let empty = RequestCookies::parse(None);
-        crate::cookies::set_chunked(
+        Ok(crate::cookies::set_chunked(
             &empty,
             &names.session,
-            &data.seal(&self.config),
+            &data.seal_checked(&self.config, &names.session)?,
             self.config.max_age,
             secure,
         )
@@ -233,6 +282,6 @@ impl Auth {
         .filter(|l| !l.contains("Max-Age=0"))
         .filter_map(|l| l.split(';').next().map(str::to_string))
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; "))
     }
 }

@@ -22,6 +22,7 @@ pub struct NativeRequest {
     pub content_type: Option<String>,
     pub csrf_token: Option<String>,
     pub body: Option<String>,
+    pub body_too_large: Option<bool>,
 }
 
 #[napi(object)]
@@ -46,6 +47,7 @@ fn to_core(r: NativeRequest) -> Request {
         content_type: r.content_type,
         csrf_token: r.csrf_token,
         body: r.body,
+        body_too_large: r.body_too_large == Some(true),
     }
 }
 
@@ -62,10 +64,10 @@ fn to_js(r: Response) -> NativeResponse {
     }
 }
 
-/// Errors cross as JSON in the message; index.js turns them into `AuraAuthError` with `.code`.
-fn to_napi(e: AuthError) -> Error {
-    let json = serde_json::json!({ "code": e.code, "message": e.message });
-    Error::new(Status::InvalidArg, format!("AURA_AUTH_ERROR:{json}"))
+/// A core error as a JS error whose `code` is the stable code (napi's string status): index.js
+/// re-creates it as an `AuraAuthError` without parsing the message.
+fn to_napi(e: AuthError) -> Error<String> {
+    Error::new(e.code.to_string(), e.message)
 }
 
 #[napi]
@@ -75,8 +77,8 @@ pub struct NativeAuth {
 
 #[napi]
 impl NativeAuth {
-    #[napi(constructor)]
-    pub fn new(input: String) -> Result<Self> {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(input: String) -> Result<Self, String> {
         Auth::new(&input)
             .map(|a| NativeAuth { inner: Arc::new(a) })
             .map_err(to_napi)
@@ -88,7 +90,7 @@ impl NativeAuth {
     }
 
     /// Sync fast path; `null` means the request needs the network: call `handleAsync`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn handle(&self, req: NativeRequest) -> Option<NativeResponse> {
         self.inner.handle(&to_core(req)).map(to_js)
     }
@@ -101,16 +103,29 @@ impl NativeAuth {
     }
 
     /// The session JSON for a Cookie header.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_session(&self, cookie: Option<String>, forwarded_proto: Option<String>) -> String {
         self.inner
             .session_json(cookie.as_deref(), forwarded_proto.as_deref())
     }
 
-    #[napi]
-    pub fn seal_session_for_testing(&self, user_json: String, secure: bool) -> Result<String> {
+    #[napi(catch_unwind)]
+    pub fn seal_session_for_testing(
+        &self,
+        user_json: String,
+        secure: bool,
+    ) -> Result<String, String> {
         let user: User = serde_json::from_str(&user_json)
             .map_err(|e| to_napi(AuthError::new("INVALID_USER", format!("Not a User: {e}"))))?;
-        Ok(self.inner.seal_session_for_testing(user, secure))
+        self.inner
+            .seal_session_for_testing(user, secure)
+            .map_err(to_napi)
+    }
+
+    /// Test support for the panic guard: panics inside a `catch_unwind` export. It proves a
+    /// panic fails one call (a JS exception) instead of aborting the process.
+    #[napi(catch_unwind)]
+    pub fn panic_for_testing(&self) -> Result<(), String> {
+        panic!("aura-auth: panic requested by panicForTesting");
     }
 }

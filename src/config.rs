@@ -14,6 +14,7 @@ use crate::secret::{decode_key, KeyKind};
 
 const DEFAULT_MAX_AGE: u64 = 30 * 24 * 60 * 60;
 const DEFAULT_UPDATE_AGE: u64 = 24 * 60 * 60;
+const DEFAULT_MAX_DURATION: u64 = 365 * 24 * 60 * 60;
 const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
@@ -30,6 +31,7 @@ pub enum OneOrMany {
 pub struct SessionInput {
     pub max_age: Option<u64>,
     pub update_age: Option<u64>,
+    pub max_duration: Option<u64>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -94,6 +96,10 @@ pub struct Config {
     pub keys: Keyring,
     pub max_age: u64,
     pub update_age: u64,
+    /// The longest a session lives from sign-in, however often it rolls.
+    pub max_duration: u64,
+    /// `NODE_ENV=production`: test-only helpers refuse to work.
+    pub production: bool,
     pub trusted_origins: Vec<url::Origin>,
     pub trusted_proxy_headers: bool,
     pub cookie_prefix: String,
@@ -110,16 +116,6 @@ pub struct Config {
 
 fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     env.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
-}
-
-/// True for `http://` URLs that point at this machine (tests and local identity providers).
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 /// Parses an origin-only URL (`https://example.com[:port]`), as `baseURL` and trusted origins are.
@@ -150,33 +146,43 @@ fn parse_origin(text: &str, code: &'static str, what: &str) -> Result<Url> {
     Ok(url)
 }
 
-fn validate_base_path(path: &str) -> Result<String> {
+/// A configured path (basePath, pages): starts with a single `/`, no `\`, whitespace or control
+/// characters. Other non-ASCII characters are allowed and percent-encoded here, once, so the
+/// value can be compared with request paths and written into `Location` headers as it is.
+fn config_path(path: &str, code: &'static str, what: &str, example: &str) -> Result<String> {
     let bad = !path.starts_with('/')
         || path.starts_with("//")
-        || path.contains(['?', '#', '\\', ' '])
-        || path.chars().any(|c| c.is_control());
-    if bad {
+        || path.contains('\\')
+        || path.chars().any(|c| c.is_control() || c.is_whitespace());
+    let encoded = Url::parse("http://config.invalid")
+        .ok()
+        .and_then(|base| base.join(path).ok())
+        .filter(|u| u.host_str() == Some("config.invalid"))
+        .map(|u| u[url::Position::BeforePath..].to_string());
+    match encoded {
+        Some(e) if !bad => Ok(e),
+        _ => Err(AuthError::new(
+            code,
+            format!("{what} `{path}` must be a path on this app starting with a single `/`, such as `{example}`, without spaces or backslashes."),
+        )),
+    }
+}
+
+fn validate_base_path(path: &str) -> Result<String> {
+    let encoded = config_path(path, "INVALID_BASE_PATH", "basePath", "/api/auth")?;
+    if encoded.contains(['?', '#']) {
         return Err(AuthError::new(
             "INVALID_BASE_PATH",
-            format!("basePath `{path}` must be a path starting with a single `/`, such as `/api/auth`, matching the route that mounts the handler."),
+            format!("basePath `{path}` must be a path without `?` or `#`, matching the route that mounts the handler."),
         ));
     }
-    let trimmed = path.trim_end_matches('/');
-    Ok(if trimmed.is_empty() {
-        String::new()
-    } else {
-        trimmed.to_string()
-    })
+    let trimmed = encoded.trim_end_matches('/');
+    Ok(trimmed.to_string())
 }
 
 fn validate_page(page: Option<String>, which: &str) -> Result<Option<String>> {
-    match page {
-        Some(p) if !p.starts_with('/') || p.starts_with("//") || p.starts_with("/\\") => Err(AuthError::new(
-            "INVALID_PAGES",
-            format!("pages.{which} `{p}` must be a path on this app starting with `/`, such as `/login`."),
-        )),
-        other => Ok(other),
-    }
+    page.map(|p| config_path(&p, "INVALID_PAGES", &format!("pages.{which}"), "/login"))
+        .transpose()
 }
 
 fn decode_secrets(
@@ -265,6 +271,13 @@ impl Config {
             )?),
             None => None,
         };
+        if production {
+            match &base_origin {
+                None => warnings.push("[aura-auth] baseURL (AURA_AUTH_URL) is not set: the app's origin is taken from each request's Host header. Set it to your public origin, e.g. https://example.com, so redirects, callback URLs and cookie prefixes never depend on request headers.".to_string()),
+                Some(u) if u.scheme() == "http" && !crate::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", u.as_str().trim_end_matches('/'))),
+                Some(_) => {}
+            }
+        }
         let trusted_origins = c
             .trusted_origins
             .iter()
@@ -279,6 +292,13 @@ impl Config {
             .collect::<Result<Vec<_>>>()?;
 
         let max_age = c.session.max_age.unwrap_or(DEFAULT_MAX_AGE);
+        let max_duration = c.session.max_duration.unwrap_or(DEFAULT_MAX_DURATION);
+        if max_duration == 0 || max_duration > 10 * 365 * 24 * 60 * 60 {
+            return Err(AuthError::new(
+                "INVALID_SESSION",
+                "session.maxDuration must be between 1 second and 10 years (seconds; default 365 days).",
+            ));
+        }
         let update_age = c.session.update_age.unwrap_or(DEFAULT_UPDATE_AGE);
         if max_age == 0 || max_age > 400 * 24 * 60 * 60 {
             return Err(AuthError::new(
@@ -303,7 +323,7 @@ impl Config {
         if !prefix_ok {
             return Err(AuthError::new(
                 "INVALID_COOKIE_PREFIX",
-                "cookies.prefix must be 1-64 characters of letters, digits, `-`, `_` or `.` and must not start with `__` (the __Secure-/__Host- prefixes are added on https).",
+                "cookies.prefix must be 1-64 characters of letters, digits, `-`, `_` or `.` and must not start with `__` (the __Host- prefix is added on https).",
             ));
         }
 
@@ -349,9 +369,11 @@ impl Config {
         Ok(Config {
             base_path,
             base_origin,
-            keys: Keyring::new(&secrets, &salt, &cookie_prefix),
+            keys: Keyring::new(&secrets, &salt),
             max_age,
             update_age,
+            max_duration,
+            production,
             trusted_origins,
             trusted_proxy_headers: c.trusted_proxy_headers,
             names_http: CookieNames::new(&cookie_prefix, false),
@@ -373,10 +395,6 @@ impl Config {
         } else {
             &self.names_http
         }
-    }
-
-    pub fn provider(&self, id: &str) -> Option<&ProviderSpec> {
-        self.providers.iter().find(|p| p.id == id)
     }
 }
 

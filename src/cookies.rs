@@ -4,45 +4,78 @@
 
 use cookie::{Cookie, SameSite};
 
-use crate::crypto::Purpose;
+use crate::crypto::{associated_data, Purpose};
 
 /// Values longer than this are split into numbered chunks (`name.0`, `name.1`, ...), keeping each
 /// Set-Cookie line (name, value and attributes) under the 4096 bytes browsers guarantee.
 pub const CHUNK_SIZE: usize = 3800;
-/// At most this many chunks are read back (~38 KB of session).
-pub const MAX_CHUNKS: usize = 10;
+/// The most chunks a sealed value may take, for the writer and the reader alike. Two chunks
+/// (7,600 bytes) hold any session of bounded profile fields with room for app fields, and keep
+/// the Cookie header well under Node's 16 KB header limit beside the app's own cookies.
+pub const MAX_CHUNKS: usize = 2;
+/// The longest sealed value a cookie (whole or chunked) may hold.
+pub const MAX_SEALED: usize = CHUNK_SIZE * MAX_CHUNKS;
 /// Chunks with an index below this are cleared when stale; higher indexes were never written
 /// by this library, and clearing them all would let a forged header bloat the response.
 pub const MAX_CLEARED_CHUNKS: usize = 32;
 /// Cookie headers longer than this are not parsed at all (treated as no cookies).
 pub const MAX_COOKIE_HEADER: usize = 64 * 1024;
 
-/// The cookie names for one request: `__Secure-`/`__Host-` prefixed on https.
+/// One of the library's cookie names: the full name as sent, and the associated data that
+/// binds sealed values to exactly that name (SPEC §4 rules 1 and 11).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieName {
+    name: String,
+    pub purpose: Purpose,
+    aad: Vec<u8>,
+}
+
+impl CookieName {
+    pub fn new(name: String, purpose: Purpose) -> Self {
+        CookieName {
+            aad: associated_data(purpose, &name),
+            name,
+            purpose,
+        }
+    }
+
+    pub fn aad(&self) -> &[u8] {
+        &self.aad
+    }
+}
+
+impl std::ops::Deref for CookieName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The cookie names for one request: on https each carries the `__Host-` prefix (Secure,
+/// `Path=/`, no `Domain`), so a sibling subdomain cannot plant one (SPEC §4 rule 12).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieNames {
     pub secure: bool,
-    pub session: String,
-    pub flow: String,
-    pub csrf: String,
+    pub session: CookieName,
+    pub flow: CookieName,
+    pub csrf: CookieName,
 }
 
-/// The logical (unprefixed) name bound into a sealed token as associated data.
+/// The unprefixed name: `<prefix>.<purpose>`.
 pub fn logical_name(prefix: &str, purpose: Purpose) -> String {
     format!("{prefix}.{}", purpose.label())
 }
 
 impl CookieNames {
     pub fn new(prefix: &str, secure: bool) -> Self {
-        let (p, host) = if secure {
-            ("__Secure-", "__Host-")
-        } else {
-            ("", "")
-        };
+        let p = if secure { "__Host-" } else { "" };
+        let name =
+            |purpose| CookieName::new(format!("{p}{}", logical_name(prefix, purpose)), purpose);
         CookieNames {
             secure,
-            session: format!("{p}{}", logical_name(prefix, Purpose::Session)),
-            flow: format!("{p}{}", logical_name(prefix, Purpose::Flow)),
-            csrf: format!("{host}{}", logical_name(prefix, Purpose::Csrf)),
+            session: name(Purpose::Session),
+            flow: name(Purpose::Flow),
+            csrf: name(Purpose::Csrf),
         }
     }
 }
@@ -93,6 +126,22 @@ impl<'a> RequestCookies<'a> {
         self.pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
     }
 
+    /// Every value sent under `name`, in order.
+    pub fn get_all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
+        self.pairs
+            .iter()
+            .filter(move |(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+
+    /// The value sent under `name` when exactly one value is: of two different ones either could
+    /// be planted, so neither is used (SPEC §4 rule 12).
+    pub fn only(&self, name: &str) -> Option<&'a str> {
+        let mut values = self.get_all(name);
+        let first = values.next()?;
+        values.all(|v| v == first).then_some(first)
+    }
+
     /// Indexes of the `name.N` chunks present.
     fn chunk_indexes(&self, name: &str) -> Vec<usize> {
         let mut out: Vec<usize> = self
@@ -111,14 +160,15 @@ impl<'a> RequestCookies<'a> {
         out
     }
 
-    /// A value stored whole under `name`, or joined from `name.0`, `name.1`, ...
+    /// A value stored whole under `name`, or joined from `name.0`, `name.1`, ... (at most
+    /// [`MAX_CHUNKS`]); a name sent twice with different values counts as absent.
     pub fn chunked(&self, name: &str) -> Option<String> {
-        if let Some(v) = self.get(name) {
-            return Some(v.to_string());
+        if self.has(name) {
+            return self.only(name).map(str::to_string);
         }
         let mut joined = String::new();
         for i in 0..MAX_CHUNKS {
-            match self.get(&format!("{name}.{i}")) {
+            match self.only(&format!("{name}.{i}")) {
                 Some(part) => joined.push_str(part),
                 None => break,
             }
@@ -218,10 +268,11 @@ mod tests {
     #[test]
     fn rule6_names_and_attributes_follow_the_scheme() {
         let http = CookieNames::new("aura-auth", false);
-        assert_eq!(http.session, "aura-auth.session");
+        assert_eq!(&*http.session, "aura-auth.session");
         let https = CookieNames::new("aura-auth", true);
-        assert_eq!(https.session, "__Secure-aura-auth.session");
-        assert_eq!(https.csrf, "__Host-aura-auth.csrf");
+        assert_eq!(&*https.session, "__Host-aura-auth.session");
+        assert_eq!(&*https.flow, "__Host-aura-auth.flow");
+        assert_eq!(&*https.csrf, "__Host-aura-auth.csrf");
         let c = set(&https.session, "v", 60, true, SameSite::Lax);
         assert!(
             c.contains("HttpOnly")
@@ -235,10 +286,10 @@ mod tests {
 
     #[test]
     fn rule7_chunks_roundtrip_and_stale_chunks_are_cleared() {
-        let big: String = "a".repeat(CHUNK_SIZE * 2 + 10);
+        let big: String = "a".repeat(CHUNK_SIZE * 2);
         let empty = RequestCookies::parse(None);
         let lines = set_chunked(&empty, "s", &big, 60, false);
-        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.len(), 2);
         let header: String = lines
             .iter()
             .map(|l| l.split(';').next().unwrap().to_string())
@@ -246,10 +297,25 @@ mod tests {
             .join("; ");
         let req = RequestCookies::parse(Some(&header));
         assert_eq!(req.chunked("s").unwrap(), big);
-        // Now the session shrinks to one cookie: all three chunks must be cleared.
+        // Now the session shrinks to one cookie: both chunks must be cleared.
         let lines = set_chunked(&req, "s", "small", 60, false);
-        assert_eq!(lines.iter().filter(|l| l.contains("Max-Age=0")).count(), 3);
+        assert_eq!(lines.iter().filter(|l| l.contains("Max-Age=0")).count(), 2);
         assert!(lines.last().unwrap().starts_with("s=small"));
+        // A third chunk is never read: the reader's limit is the writer's.
+        let header = format!("{header}; s.2=zzz");
+        assert_eq!(
+            RequestCookies::parse(Some(&header)).chunked("s").unwrap(),
+            big
+        );
+    }
+
+    #[test]
+    fn rule12_a_name_sent_twice_with_different_values_is_not_used() {
+        let req = RequestCookies::parse(Some("s=planted; s=mine; t=1; t=1"));
+        assert_eq!(req.only("s"), None);
+        assert_eq!(req.chunked("s"), None);
+        assert_eq!(req.only("t"), Some("1"));
+        assert_eq!(req.get_all("s").collect::<Vec<_>>(), ["planted", "mine"]);
     }
 
     #[test]

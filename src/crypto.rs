@@ -1,7 +1,8 @@
 //! Sealing: XChaCha20-Poly1305 under per-purpose keys derived by HKDF-SHA256 from secret + salt.
 //!
 //! Token format: `<kid>.<base64url(nonce[24] || ciphertext || tag)>`. The associated data binds the
-//! purpose and the cookie's logical name, so a token sealed for one cookie never opens as another.
+//! purpose and the cookie's full name as sent (with any `__Host-` prefix), so a token sealed for
+//! one cookie never opens as another, nor under the plain name of the same cookie.
 //! `kid` names the secret that sealed it; with a rotated secret list the first secret seals and
 //! every secret opens.
 
@@ -71,42 +72,29 @@ impl KeySet {
     }
 }
 
-/// The keys of every configured secret (the first one seals) and, per purpose, the associated
-/// data that binds a token to its cookie's logical name (`<prefix>.<purpose>`).
+/// The keys of every configured secret (the first one seals).
 pub struct Keyring {
     sets: Vec<KeySet>,
-    aad: [Vec<u8>; 3],
 }
 
-fn associated_data(purpose: Purpose, prefix: &str) -> Vec<u8> {
-    format!(
-        "aura-auth/v1|{}|{prefix}.{}",
-        purpose.label(),
-        purpose.label()
-    )
-    .into_bytes()
+/// The associated data of a sealed cookie: purpose and full cookie name.
+pub fn associated_data(purpose: Purpose, cookie_name: &str) -> Vec<u8> {
+    format!("aura-auth/v2|{}|{cookie_name}", purpose.label()).into_bytes()
 }
 
 impl Keyring {
-    /// `secrets` must be non-empty (config validation guarantees it); `prefix` is the cookie prefix.
-    pub fn new(secrets: &[Vec<u8>], salt: &[u8], prefix: &str) -> Self {
+    /// `secrets` must be non-empty (config validation guarantees it).
+    pub fn new(secrets: &[Vec<u8>], salt: &[u8]) -> Self {
         Keyring {
             sets: secrets.iter().map(|s| KeySet::derive(s, salt)).collect(),
-            aad: [Purpose::Session, Purpose::Flow, Purpose::Csrf]
-                .map(|p| associated_data(p, prefix)),
         }
     }
 
-    fn aad(&self, purpose: Purpose) -> &[u8] {
-        &self.aad[purpose as usize]
-    }
-
-    /// Seals `plaintext` for the cookie with logical name `name`.
-    pub fn seal(&self, purpose: Purpose, plaintext: &[u8]) -> String {
+    /// Seals `plaintext` for `purpose` under the associated data `aad` (see [`associated_data`]).
+    pub fn seal(&self, purpose: Purpose, aad: &[u8], plaintext: &[u8]) -> String {
         let set = &self.sets[0];
         let mut nonce = [0u8; NONCE_LEN];
         crate::random::fill(&mut nonce);
-        let aad = self.aad(purpose);
         let ciphertext = set
             .cipher(purpose)
             .encrypt(
@@ -127,9 +115,9 @@ impl Keyring {
         token
     }
 
-    /// Opens a token sealed by [`Keyring::seal`] for the same purpose and name. Any failure
-    /// (unknown key, malformed, tampered, wrong cookie) is `None`: the caller treats it as absent.
-    pub fn open(&self, purpose: Purpose, token: &str) -> Option<Vec<u8>> {
+    /// Opens a token sealed by [`Keyring::seal`] for the same purpose and associated data. Any
+    /// failure (unknown key, malformed, tampered, another cookie) is `None`: treated as absent.
+    pub fn open(&self, purpose: Purpose, aad: &[u8], token: &str) -> Option<Vec<u8>> {
         if token.len() > MAX_TOKEN_LEN {
             return None;
         }
@@ -142,7 +130,7 @@ impl Keyring {
         let nonce = XNonce::try_from(&raw[..NONCE_LEN]).ok()?;
         raw.drain(..NONCE_LEN);
         set.cipher(purpose)
-            .decrypt_in_place(&nonce, self.aad(purpose), &mut raw)
+            .decrypt_in_place(&nonce, aad, &mut raw)
             .ok()?;
         Some(raw)
     }
@@ -152,49 +140,60 @@ impl Keyring {
 mod tests {
     use super::*;
 
-    fn ring_with(secrets: &[&[u8]], prefix: &str) -> Keyring {
+    fn ring(secrets: &[&[u8]]) -> Keyring {
         let secrets: Vec<Vec<u8>> = secrets.iter().map(|s| s.to_vec()).collect();
-        Keyring::new(&secrets, b"salt-salt-salt-salt-salt-salt-32", prefix)
+        Keyring::new(&secrets, b"salt-salt-salt-salt-salt-salt-32")
     }
 
-    fn ring(secrets: &[&[u8]]) -> Keyring {
-        ring_with(secrets, "aura-auth")
-    }
+    const S: &[u8] = b"aura-auth/v2|session|aura-auth.session";
 
     #[test]
     fn seal_open_roundtrip() {
         let k = ring(&[&[7u8; 32]]);
-        let t = k.seal(Purpose::Session, b"hello");
-        assert_eq!(k.open(Purpose::Session, &t).unwrap(), b"hello");
+        let t = k.seal(Purpose::Session, S, b"hello");
+        assert_eq!(k.open(Purpose::Session, S, &t).unwrap(), b"hello");
     }
 
     #[test]
     fn rule1_cookie_name_and_purpose_are_bound() {
         let k = ring(&[&[7u8; 32]]);
-        let flow = k.seal(Purpose::Flow, b"{}");
-        assert!(k.open(Purpose::Session, &flow).is_none());
-        assert!(k.open(Purpose::Csrf, &flow).is_none());
-        assert!(k.open(Purpose::Flow, &flow).is_some());
-        // Same secret, another cookie prefix (so another logical cookie name): does not open.
-        let other = ring_with(&[&[7u8; 32]], "other-app");
-        assert!(other.open(Purpose::Flow, &flow).is_none());
+        let aad = associated_data(Purpose::Flow, "aura-auth.flow");
+        let flow = k.seal(Purpose::Flow, &aad, b"{}");
+        assert!(k.open(Purpose::Session, &aad, &flow).is_none());
+        assert!(k.open(Purpose::Csrf, &aad, &flow).is_none());
+        assert!(k.open(Purpose::Flow, &aad, &flow).is_some());
+        // Same secret, another cookie name (another prefix): does not open.
+        let other = associated_data(Purpose::Flow, "other-app.flow");
+        assert!(k.open(Purpose::Flow, &other, &flow).is_none());
+    }
+
+    #[test]
+    fn rule11_the_full_cookie_name_is_bound() {
+        let k = ring(&[&[7u8; 32]]);
+        let host = associated_data(Purpose::Session, "__Host-aura-auth.session");
+        let plain = associated_data(Purpose::Session, "aura-auth.session");
+        let t = k.seal(Purpose::Session, &host, b"x");
+        assert!(k.open(Purpose::Session, &plain, &t).is_none());
+        assert!(k.open(Purpose::Session, &host, &t).is_some());
+        let t = k.seal(Purpose::Session, &plain, b"x");
+        assert!(k.open(Purpose::Session, &host, &t).is_none());
     }
 
     #[test]
     fn rule1_key_rotation_by_kid() {
         let old = ring(&[&[1u8; 32]]);
-        let t_old = old.seal(Purpose::Session, b"old");
+        let t_old = old.seal(Purpose::Session, S, b"old");
         let rotated = ring(&[&[2u8; 32], &[1u8; 32]]);
-        assert_eq!(rotated.open(Purpose::Session, &t_old).unwrap(), b"old");
-        let t_new = rotated.seal(Purpose::Session, b"new");
-        assert!(old.open(Purpose::Session, &t_new).is_none());
+        assert_eq!(rotated.open(Purpose::Session, S, &t_old).unwrap(), b"old");
+        let t_new = rotated.seal(Purpose::Session, S, b"new");
+        assert!(old.open(Purpose::Session, S, &t_new).is_none());
         assert_ne!(t_old.split('.').next(), t_new.split('.').next());
     }
 
     #[test]
     fn rule2_every_single_byte_mutation_fails() {
         let k = ring(&[&[9u8; 32]]);
-        let t = k.seal(Purpose::Session, b"{\"a\":1}");
+        let t = k.seal(Purpose::Session, S, b"{\"a\":1}");
         let bytes = t.as_bytes();
         for i in 0..bytes.len() {
             for delta in [1u8, 0x20, 0x80] {
@@ -202,13 +201,13 @@ mod tests {
                 m[i] = m[i].wrapping_add(delta);
                 if let Ok(s) = std::str::from_utf8(&m) {
                     if s != t {
-                        assert!(k.open(Purpose::Session, s).is_none(), "mutation at {i}");
+                        assert!(k.open(Purpose::Session, S, s).is_none(), "mutation at {i}");
                     }
                 }
             }
         }
         for cut in 0..t.len() {
-            assert!(k.open(Purpose::Session, &t[..cut]).is_none());
+            assert!(k.open(Purpose::Session, S, &t[..cut]).is_none());
         }
     }
 }

@@ -2,9 +2,10 @@
 
 use url::Url;
 
-use crate::error::{AuthError, Result};
+use crate::error::Result;
 use crate::oidc::discovery::Metadata;
 use crate::providers::{ClientAuth, Protocol, ProviderSpec};
+use crate::url_policy::discovered_endpoint;
 
 #[derive(Debug, Clone)]
 pub struct Endpoints {
@@ -42,11 +43,7 @@ impl Endpoints {
 
     /// OIDC: discovered endpoints, with any explicit override on the provider object winning.
     pub fn from_discovery(spec: &ProviderSpec, meta: &Metadata) -> Result<Endpoints> {
-        let parse = |s: &str| {
-            Url::parse(s).map_err(|_| {
-                AuthError::new("DISCOVERY_FAILED", "A discovered endpoint is not a URL.")
-            })
-        };
+        let parse = discovered_endpoint;
         let methods = meta
             .token_endpoint_auth_methods_supported
             .clone()
@@ -62,21 +59,21 @@ impl Endpoints {
         Ok(Endpoints {
             authorization: match &spec.authorization_url {
                 Some(u) => u.clone(),
-                None => parse(&meta.authorization_endpoint)?,
+                None => parse(&meta.authorization_endpoint, "authorization_endpoint")?,
             },
             token: match &spec.token_url {
                 Some(u) => u.clone(),
-                None => parse(&meta.token_endpoint)?,
+                None => parse(&meta.token_endpoint, "token_endpoint")?,
             },
             userinfo: match (&spec.userinfo_url, &meta.userinfo_endpoint) {
                 (Some(u), _) => Some(u.clone()),
-                (None, Some(u)) => Some(parse(u)?),
+                (None, Some(u)) => Some(parse(u, "userinfo_endpoint")?),
                 (None, None) => None,
             },
             emails: None,
             jwks: Some(match &spec.jwks_url {
                 Some(u) => u.clone(),
-                None => parse(&meta.jwks_uri)?,
+                None => parse(&meta.jwks_uri, "jwks_uri")?,
             }),
             issuer: Some(meta.issuer.clone()),
             iss_required: meta.authorization_response_iss_parameter_supported,

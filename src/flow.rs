@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock;
 use crate::config::Config;
+use crate::cookies::CookieName;
 use crate::crypto::Purpose;
 
 pub const FLOW_MAX_AGE: u64 = 10 * 60;
@@ -21,14 +22,14 @@ pub struct Flow {
 }
 
 impl Flow {
-    pub fn seal(&self, config: &Config) -> String {
+    pub fn seal(&self, config: &Config, name: &CookieName) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
-        config.keys.seal(Purpose::Flow, &json)
+        config.keys.seal(Purpose::Flow, name.aad(), &json)
     }
 
     /// Opens the flow cookie; it does not check expiry (the callback reports that separately).
-    pub fn open(config: &Config, token: &str) -> Option<Flow> {
-        let plain = config.keys.open(Purpose::Flow, token)?;
+    pub fn open(config: &Config, name: &CookieName, token: &str) -> Option<Flow> {
+        let plain = config.keys.open(Purpose::Flow, name.aad(), token)?;
         serde_json::from_slice(&plain).ok()
     }
 

@@ -23,6 +23,7 @@ pub mod response;
 pub mod router;
 pub mod secret;
 pub mod session;
+pub mod url_policy;
 
 #[cfg(feature = "node")]
 mod binding;

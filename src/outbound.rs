@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
-use crate::config::is_loopback;
+use crate::url_policy::outbound_allowed;
 
 /// Why an outbound call failed. Never contains a token or secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,15 +46,6 @@ pub struct Outbound {
     max_bytes: usize,
 }
 
-/// https anywhere; http only to localhost, 127.0.0.0/8 or ::1.
-pub fn allowed(url: &Url) -> bool {
-    match url.scheme() {
-        "https" => true,
-        "http" => is_loopback(url),
-        _ => false,
-    }
-}
-
 fn is_json(content_type: Option<&str>) -> bool {
     content_type
         .and_then(|c| c.split(';').next())
@@ -66,7 +57,8 @@ fn is_json(content_type: Option<&str>) -> bool {
 }
 
 impl Outbound {
-    pub fn new(timeout_ms: u64, max_bytes: usize) -> Self {
+    /// The hardened client, or an error: there is no fallback to a client without these limits.
+    pub fn new(timeout_ms: u64, max_bytes: usize) -> Result<Self, crate::AuthError> {
         let timeout = Duration::from_millis(timeout_ms);
         let client = reqwest::Client::builder()
             .use_rustls_tls()
@@ -75,8 +67,13 @@ impl Outbound {
             .connect_timeout(timeout)
             .user_agent(concat!("aura-auth/", env!("CARGO_PKG_VERSION")))
             .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Outbound { client, max_bytes }
+            .map_err(|e| {
+                crate::AuthError::new(
+                    "HTTP_CLIENT_UNAVAILABLE",
+                    format!("The outbound HTTP client (rustls TLS, timeouts, no redirects) could not be built: {e}."),
+                )
+            })?;
+        Ok(Outbound { client, max_bytes })
     }
 
     /// Sends a request and reads the whole (capped) response. Redirects are errors.
@@ -85,7 +82,7 @@ impl Outbound {
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, OutboundError> {
         let url = Url::parse(&request.uri().to_string()).map_err(|_| OutboundError::InsecureUrl)?;
-        if !allowed(&url) {
+        if !outbound_allowed(&url) {
             return Err(OutboundError::InsecureUrl);
         }
         let (parts, body) = request.into_parts();
@@ -121,6 +118,19 @@ impl Outbound {
     /// GET a JSON document (optionally with a bearer token). Non-2xx, non-JSON and oversized
     /// responses are errors.
     pub async fn get_json(&self, url: &Url, bearer: Option<&str>) -> Result<Value, OutboundError> {
+        self.get(url, bearer).await.map(|(v, _)| v)
+    }
+
+    /// Like [`Outbound::get_json`] without a token, also returning the `Cache-Control` header.
+    pub async fn get_json_meta(&self, url: &Url) -> Result<(Value, Option<String>), OutboundError> {
+        self.get(url, None).await
+    }
+
+    async fn get(
+        &self,
+        url: &Url,
+        bearer: Option<&str>,
+    ) -> Result<(Value, Option<String>), OutboundError> {
         let mut builder = http::Request::builder()
             .method("GET")
             .uri(url.as_str())
@@ -135,14 +145,18 @@ impl Outbound {
         if !response.status().is_success() {
             return Err(OutboundError::Status(response.status().as_u16()));
         }
-        let ct = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok());
-        if !is_json(ct) {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        if !is_json(header("content-type").as_deref()) {
             return Err(OutboundError::NotJson);
         }
-        serde_json::from_slice(response.body()).map_err(|_| OutboundError::NotJson)
+        let value = serde_json::from_slice(response.body()).map_err(|_| OutboundError::NotJson)?;
+        Ok((value, header("cache-control")))
     }
 }
 
@@ -157,26 +171,6 @@ fn classify(e: reqwest::Error) -> OutboundError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rule8_plain_http_only_on_loopback() {
-        for ok in [
-            "https://example.com/x",
-            "http://localhost:1/x",
-            "http://127.0.0.2/x",
-            "http://[::1]:3/x",
-        ] {
-            assert!(allowed(&Url::parse(ok).unwrap()), "{ok}");
-        }
-        for bad in [
-            "http://example.com/x",
-            "http://10.0.0.1/x",
-            "ftp://127.0.0.1/x",
-            "http://localhost.evil.com/",
-        ] {
-            assert!(!allowed(&Url::parse(bad).unwrap()), "{bad}");
-        }
-    }
 
     #[test]
     fn json_content_types() {

@@ -17,6 +17,8 @@ pub struct Request {
     pub content_type: Option<String>,
     pub csrf_token: Option<String>,
     pub body: Option<String>,
+    /// The adapter stopped reading the body at the size cap (the rest was never buffered).
+    pub body_too_large: bool,
 }
 
 impl Request {

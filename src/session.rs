@@ -2,24 +2,28 @@
 
 use crate::clock;
 use crate::config::Config;
-use crate::cookies::RequestCookies;
+use crate::cookies::{CookieName, RequestCookies, MAX_SEALED};
 use crate::crypto::Purpose;
+use crate::error::{AuthError, Result};
 use crate::providers::profile::User;
 
-/// A session as sealed in the cookie. The plaintext is a small binary header (version, iat,
-/// exp as big-endian u64) followed by the user's JSON, so reading a session needs no JSON parse:
-/// the (authenticated) user JSON is spliced into the response as it was written at sign-in.
+/// A session as sealed in the cookie. The plaintext is a small binary header (version, then
+/// iat, exp and the sign-in time as big-endian u64) followed by the user's JSON, so reading a
+/// session needs no JSON parse: the (authenticated) user JSON is spliced into the response as it
+/// was written at sign-in.
 #[derive(Debug, Clone)]
 pub struct SessionData {
     pub user_json: String,
     /// When this cookie was (re)issued, seconds.
     pub iat: u64,
-    /// When the session ends, seconds.
+    /// When the session ends, seconds (already capped by `maxAge` and `maxDuration`).
     pub exp: u64,
+    /// When the user signed in, seconds: `session.maxDuration` counts from here.
+    pub auth_time: u64,
 }
 
-const FORMAT_V1: u8 = 1;
-const HEADER_LEN: usize = 17;
+const FORMAT_V2: u8 = 2;
+const HEADER_LEN: usize = 25;
 
 pub const SIGNED_OUT_JSON: &str = r#"{"authenticated":false,"session":null}"#;
 
@@ -29,29 +33,47 @@ impl SessionData {
         SessionData {
             user_json: serde_json::to_string(user).unwrap_or_else(|_| "null".into()),
             iat: now,
-            exp: now + config.max_age,
+            exp: expiry(config, now, now),
+            auth_time: now,
         }
     }
 
-    pub fn seal(&self, config: &Config) -> String {
+    pub fn seal(&self, config: &Config, name: &CookieName) -> String {
         let mut plain = Vec::with_capacity(HEADER_LEN + self.user_json.len());
-        plain.push(FORMAT_V1);
+        plain.push(FORMAT_V2);
         plain.extend_from_slice(&self.iat.to_be_bytes());
         plain.extend_from_slice(&self.exp.to_be_bytes());
+        plain.extend_from_slice(&self.auth_time.to_be_bytes());
         plain.extend_from_slice(self.user_json.as_bytes());
-        config.keys.seal(Purpose::Session, &plain)
+        config.keys.seal(Purpose::Session, name.aad(), &plain)
     }
 
-    /// Opens a session token; expired, tampered or malformed tokens are `None`.
-    pub fn open(config: &Config, token: &str) -> Option<SessionData> {
-        let mut plain = config.keys.open(Purpose::Session, token)?;
-        if plain.len() <= HEADER_LEN || plain[0] != FORMAT_V1 {
+    /// Seals, refusing a session that would not fit in the cookies the reader accepts
+    /// (SPEC §4 rule 15: reader and writer share one limit).
+    pub fn seal_checked(&self, config: &Config, name: &CookieName) -> Result<String> {
+        let sealed = self.seal(config, name);
+        if sealed.len() > MAX_SEALED {
+            return Err(AuthError::new(
+                "SESSION_TOO_LARGE",
+                format!("The session would take {} bytes sealed; at most {MAX_SEALED} fit in the session cookies. Keep what the session holds small (ids, not documents).", sealed.len()),
+            ));
+        }
+        Ok(sealed)
+    }
+
+    /// Opens a session token; expired, tampered or malformed tokens are `None`. The current
+    /// `maxAge` and `maxDuration` apply, so lowering them ends sessions already issued.
+    pub fn open(config: &Config, name: &CookieName, token: &str) -> Option<SessionData> {
+        let mut plain = config.keys.open(Purpose::Session, name.aad(), token)?;
+        if plain.len() <= HEADER_LEN || plain[0] != FORMAT_V2 {
             return None;
         }
         let iat = u64::from_be_bytes(plain[1..9].try_into().ok()?);
         let exp = u64::from_be_bytes(plain[9..17].try_into().ok()?);
+        let auth_time = u64::from_be_bytes(plain[17..25].try_into().ok()?);
         let now = clock::now();
-        if exp <= now || iat > now + 60 {
+        let exp = exp.min(expiry(config, iat, auth_time));
+        if exp <= now || iat > now + 60 || auth_time > iat {
             return None;
         }
         plain.drain(..HEADER_LEN);
@@ -60,6 +82,7 @@ impl SessionData {
             user_json,
             iat,
             exp,
+            auth_time,
         })
     }
 
@@ -68,13 +91,15 @@ impl SessionData {
         serde_json::from_str(&self.user_json).ok()
     }
 
-    /// Lazy rolling: a session older than `updateAge` gets a fresh cookie and a new expiry.
+    /// Lazy rolling: a session older than `updateAge` gets a fresh cookie and a new expiry,
+    /// never past `maxDuration` from sign-in.
     pub fn renewed(&self, config: &Config) -> Option<SessionData> {
         let now = clock::now();
         (now.saturating_sub(self.iat) >= config.update_age).then(|| SessionData {
             user_json: self.user_json.clone(),
             iat: now,
-            exp: now + config.max_age,
+            exp: expiry(config, now, self.auth_time),
+            auth_time: self.auth_time,
         })
     }
 
@@ -91,10 +116,17 @@ impl SessionData {
     }
 }
 
+/// A session issued at `iat` for a sign-in at `auth_time` ends after `maxAge`, and never later
+/// than `maxDuration` after the sign-in.
+fn expiry(config: &Config, iat: u64, auth_time: u64) -> u64 {
+    iat.saturating_add(config.max_age)
+        .min(auth_time.saturating_add(config.max_duration))
+}
+
 /// Reads the session from the request's cookies under `name` (whole or chunked).
-pub fn read(config: &Config, cookies: &RequestCookies, name: &str) -> Option<SessionData> {
+pub fn read(config: &Config, cookies: &RequestCookies, name: &CookieName) -> Option<SessionData> {
     let token = cookies.chunked(name)?;
-    SessionData::open(config, &token)
+    SessionData::open(config, name, &token)
 }
 
 #[cfg(test)]
@@ -116,11 +148,13 @@ mod tests {
             sub: "1".into(),
             name: Some("Ada \"L\"".into()),
             email: None,
+            email_verified: None,
             image: None,
             provider: "github".into(),
         };
+        let n = &c.names_http.session;
         let s = SessionData::new(&user, &c);
-        let opened = SessionData::open(&c, &s.seal(&c)).unwrap();
+        let opened = SessionData::open(&c, n, &s.seal(&c, n)).unwrap();
         assert_eq!(opened.user().unwrap(), user);
         let v: serde_json::Value = serde_json::from_str(&opened.to_json()).unwrap();
         assert_eq!(v["authenticated"], true);
@@ -136,14 +170,16 @@ mod tests {
             sub: "1".into(),
             name: None,
             email: None,
+            email_verified: None,
             image: None,
             provider: "github".into(),
         };
+        let n = &c.names_http.session;
         let mut s = SessionData::new(&user, &c);
         s.exp = clock::now() - 1;
-        assert!(SessionData::open(&c, &s.seal(&c)).is_none());
+        assert!(SessionData::open(&c, n, &s.seal(&c, n)).is_none());
         s.exp = clock::now() + 100;
         s.iat = clock::now() + 3600; // issued in the future: refused
-        assert!(SessionData::open(&c, &s.seal(&c)).is_none());
+        assert!(SessionData::open(&c, n, &s.seal(&c, n)).is_none());
     }
 }

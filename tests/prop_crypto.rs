@@ -1,19 +1,18 @@
 //! Property tests: sealed-token opening (`aura_auth::crypto::Keyring::open`).
 
-use aura_auth::crypto::{Keyring, Purpose};
+use aura_auth::crypto::{associated_data, Keyring, Purpose};
 use proptest::prelude::*;
 
-fn ring_named(prefix: &str) -> Keyring {
-    Keyring::new(
-        &[vec![0x5au8; 32]],
-        b"salt-salt-salt-salt-salt-salt-32",
-        prefix,
-    )
+fn ring() -> Keyring {
+    Keyring::new(&[vec![0x5au8; 32]], b"salt-salt-salt-salt-salt-salt-32")
 }
 
-fn ring() -> Keyring {
-    ring_named("aura-auth")
+/// The associated data of the cookie `<prefix>.<purpose>` (with an optional `__Host-`).
+fn aad(p: Purpose, prefix: &str) -> Vec<u8> {
+    associated_data(p, &format!("{prefix}.{}", p.label()))
 }
+
+const A: &str = "aura-auth";
 
 fn purpose() -> impl Strategy<Value = Purpose> {
     prop_oneof![
@@ -36,14 +35,14 @@ fn token_like() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn arbitrary_strings_never_open(t in token_like(), p in purpose()) {
-        prop_assert!(ring().open(p, &t).is_none());
+        prop_assert!(ring().open(p, &aad(p, A), &t).is_none());
     }
 
     #[test]
     fn seal_open_round_trip(msg in prop::collection::vec(any::<u8>(), 0..2048), p in purpose(), name in "[a-z.-]{1,20}") {
-        let k = ring_named(&name);
-        let t = k.seal(p, &msg);
-        prop_assert_eq!(k.open(p, &t), Some(msg));
+        let k = ring();
+        let t = k.seal(p, &aad(p, &name), &msg);
+        prop_assert_eq!(k.open(p, &aad(p, &name), &t), Some(msg));
     }
 
     #[test]
@@ -51,11 +50,13 @@ proptest! {
         msg in prop::collection::vec(any::<u8>(), 0..256), p in purpose(), q in purpose(),
         name in "[a-z.-]{1,20}", other in "[a-z.-]{1,20}",
     ) {
-        // The logical cookie name is `<prefix>.<purpose>`: vary both.
-        let t = ring_named(&name).seal(p, &msg);
+        // The cookie name is `<prefix>.<purpose>`, with `__Host-` on https: vary all three.
+        let t = ring().seal(p, &aad(p, &name), &msg);
         if p != q || name != other {
-            prop_assert!(ring_named(&other).open(q, &t).is_none());
+            prop_assert!(ring().open(q, &aad(q, &other), &t).is_none());
         }
+        let host = format!("__Host-{name}");
+        prop_assert!(ring().open(p, &aad(p, &host), &t).is_none());
     }
 
     #[test]
@@ -63,7 +64,8 @@ proptest! {
         msg in prop::collection::vec(any::<u8>(), 0..512), pos in any::<prop::sample::Index>(), byte in 0x20u8..0x7f,
     ) {
         let k = ring();
-        let t = k.seal(Purpose::Session, &msg);
+        let s = aad(Purpose::Session, A);
+        let t = k.seal(Purpose::Session, &s, &msg);
         let i = pos.index(t.len());
         let mut b = t.clone().into_bytes();
         if b[i] == byte {
@@ -71,24 +73,26 @@ proptest! {
         }
         b[i] = byte;
         let m = String::from_utf8(b).unwrap();
-        prop_assert!(k.open(Purpose::Session, &m).is_none(), "mutated at {} opened", i);
+        prop_assert!(k.open(Purpose::Session, &s, &m).is_none(), "mutated at {} opened", i);
     }
 
     #[test]
     fn truncation_and_extension_fail(msg in prop::collection::vec(any::<u8>(), 0..256), cut in any::<prop::sample::Index>(), tail in "[A-Za-z0-9_=.-]{1,8}") {
         let k = ring();
-        let t = k.seal(Purpose::Flow, &msg);
+        let f = aad(Purpose::Flow, A);
+        let t = k.seal(Purpose::Flow, &f, &msg);
         let c = cut.index(t.len());
-        prop_assert!(k.open(Purpose::Flow, &t[..c]).is_none());
+        prop_assert!(k.open(Purpose::Flow, &f, &t[..c]).is_none());
         let extended = t.clone() + &tail;
-        prop_assert!(k.open(Purpose::Flow, &extended).is_none());
+        prop_assert!(k.open(Purpose::Flow, &f, &extended).is_none());
     }
 
     #[test]
     fn another_secret_never_opens(msg in prop::collection::vec(any::<u8>(), 0..128), s in prop::collection::vec(any::<u8>(), 32..64)) {
-        let t = ring().seal(Purpose::Session, &msg);
-        let other = Keyring::new(&[s], b"salt-salt-salt-salt-salt-salt-32", "aura-auth");
-        if other.open(Purpose::Session, &t).is_some() {
+        let a = aad(Purpose::Session, A);
+        let t = ring().seal(Purpose::Session, &a, &msg);
+        let other = Keyring::new(&[s], b"salt-salt-salt-salt-salt-salt-32");
+        if other.open(Purpose::Session, &a, &t).is_some() {
             // Only the very same secret could open it.
             prop_assert!(false, "a different keyring opened the token");
         }

@@ -125,6 +125,7 @@ fn seeds(auth: &'static Auth, base: &str) -> Seeds {
         flow_pairs: cookie_pairs(&r),
         session_pairs: auth
             .seal_session_for_testing(user, true)
+            .expect("a small session")
             .split("; ")
             .map(str::to_string)
             .collect(),
@@ -176,7 +177,7 @@ prop_compose! {
             let sep = if url.contains('?') { '&' } else { '?' };
             url = format!("{url}{sep}code=c&state={}", seeds_base().state);
         }
-        Request { method, url, host, secure, cookie, origin, forwarded_host, forwarded_proto, forwarded, content_type, csrf_token, body }
+        Request { method, url, host, secure, cookie, origin, forwarded_host, forwarded_proto, forwarded, content_type, csrf_token, body, body_too_large: false }
     }
 }
 

@@ -150,6 +150,7 @@ fuzz_target!(|input: Input| {
         content_type: input.content_type,
         csrf_token: input.csrf_token,
         body: input.body,
+        body_too_large: false,
     };
     let resp = run(auth, &req);
     // Known defect (reported; src/actions/signin.rs): `signIn/:id?redirect=false` answers 502

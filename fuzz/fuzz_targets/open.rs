@@ -4,18 +4,18 @@
 
 use std::sync::OnceLock;
 
-use aura_auth::crypto::{Keyring, Purpose};
+use aura_auth::crypto::{associated_data, Keyring, Purpose};
 use libfuzzer_sys::fuzz_target;
 
 fn ring() -> &'static (Keyring, String) {
     static R: OnceLock<(Keyring, String)> = OnceLock::new();
     R.get_or_init(|| {
-        let k = Keyring::new(
-            &[vec![0x5au8; 32]],
-            b"salt-salt-salt-salt-salt-salt-32",
-            "aura-auth",
+        let k = Keyring::new(&[vec![0x5au8; 32]], b"salt-salt-salt-salt-salt-salt-32");
+        let t = k.seal(
+            Purpose::Session,
+            &associated_data(Purpose::Session, "aura-auth.session"),
+            br#"{"user":{"sub":"1"}}"#,
         );
-        let t = k.seal(Purpose::Session, br#"{"user":{"sub":"1"}}"#);
         (k, t)
     })
 }
@@ -25,14 +25,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (k, valid) = ring();
+    let aad = associated_data(Purpose::Session, "aura-auth.session");
     for p in [Purpose::Session, Purpose::Flow, Purpose::Csrf] {
-        assert!(k.open(p, text).is_none() || text == valid);
+        assert!(k.open(p, &aad, text).is_none() || text == valid);
     }
     // The valid token with the input spliced over a prefix: must not open unless unchanged.
     if !text.is_empty() && text.len() < valid.len() {
         let spliced = format!("{}{}", text, &valid[text.len()..]);
         if spliced != *valid {
-            assert!(k.open(Purpose::Session, &spliced).is_none());
+            assert!(k.open(Purpose::Session, &aad, &spliced).is_none());
         }
     }
 });

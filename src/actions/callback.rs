@@ -59,10 +59,17 @@ fn err(code: &'static str, message: &str) -> AuthError {
     AuthError::new(code, message)
 }
 
-pub async fn run(auth: &Auth, ctx: &Context<'_>, id: &str) -> Response {
-    match complete(auth, ctx, id).await {
+pub async fn run(auth: &Auth, ctx: &Context<'_>, p: &ProviderRuntime) -> Response {
+    // Until `state` matches a flow cookie, nothing here came from the provider we sent the user
+    // to: refuse without touching the live flow (SPEC §4 rule 14).
+    let flow = match matching_flow(auth, ctx, &p.spec.id) {
+        Ok(flow) => flow,
+        Err(e) => return error_redirect(auth, ctx, e.code, false),
+    };
+    match complete(auth, ctx, p, &flow).await {
         Ok(resp) => resp,
-        Err(e) => error_redirect(auth, ctx, e.code),
+        // The flow was this response's: it is spent, so its cookie is cleared.
+        Err(e) => error_redirect(auth, ctx, e.code, true),
     }
 }
 
@@ -76,38 +83,42 @@ fn provider_error(ctx: &Context) -> Option<AuthError> {
     })
 }
 
-/// The checks that need no network, in order; returns the open flow.
-pub fn check_response(
-    auth: &Auth,
-    ctx: &Context,
-    id: &str,
-    endpoints: &Endpoints,
-) -> Result<(Flow, String)> {
-    if let Some(e) = provider_error(ctx) {
-        return Err(e);
-    }
-    let flow = ctx
+/// The flow cookie whose `state` equals the response's (constant time). Of several cookies of
+/// that name (one planted by a sibling site, say), only the one holding this state counts
+/// (SPEC §4 rule 12). Then the flow must belong to this provider and be fresh.
+pub fn matching_flow(auth: &Auth, ctx: &Context, id: &str) -> Result<Flow> {
+    let flows: Vec<Flow> = ctx
         .cookies
-        .get(&ctx.names.flow)
-        .and_then(|t| Flow::open(&auth.config, t))
-        .ok_or_else(|| {
-            err(
-                "FLOW_COOKIE_MISSING",
-                "The sign-in flow cookie is missing or invalid.",
-            )
-        })?;
+        .get_all(&ctx.names.flow)
+        .filter_map(|t| Flow::open(&auth.config, &ctx.names.flow, t))
+        .collect();
+    if flows.is_empty() {
+        return Err(err(
+            "FLOW_COOKIE_MISSING",
+            "The sign-in flow cookie is missing or invalid.",
+        ));
+    }
+    let state = ctx.query("state").unwrap_or_default();
+    let flow = flows
+        .into_iter()
+        .find(|f| !state.is_empty() && bool::from(state.as_bytes().ct_eq(f.state.as_bytes())))
+        .ok_or_else(|| err("STATE_MISMATCH", "The state parameter does not match."))?;
     if !bool::from(flow.provider.as_bytes().ct_eq(id.as_bytes())) {
         return Err(err(
             "PROVIDER_MISMATCH",
             "The flow was started for another provider.",
         ));
     }
+    Ok(flow)
+}
+
+/// The checks after `state` matched that need no network, in order; returns the code.
+pub fn check_response(ctx: &Context, flow: &Flow, endpoints: &Endpoints) -> Result<String> {
     if flow.expired() {
         return Err(err("FLOW_EXPIRED", "The sign-in flow expired."));
     }
-    let state = ctx.query("state").unwrap_or_default();
-    if state.is_empty() || !bool::from(state.as_bytes().ct_eq(flow.state.as_bytes())) {
-        return Err(err("STATE_MISMATCH", "The state parameter does not match."));
+    if let Some(e) = provider_error(ctx) {
+        return Err(e);
     }
     match (ctx.query("iss"), &endpoints.issuer) {
         (Some(iss), Some(expected)) if &iss != expected => {
@@ -124,40 +135,53 @@ pub fn check_response(
         }
         _ => {}
     }
-    let code = ctx
-        .query("code")
-        .filter(|c| !c.is_empty() && c.len() <= 4096);
-    let code = code.ok_or_else(|| err("MISSING_CODE", "No authorization code."))?;
-    Ok((flow, code))
+    ctx.query("code")
+        .filter(|c| !c.is_empty() && c.len() <= 4096)
+        .ok_or_else(|| err("MISSING_CODE", "No authorization code."))
 }
 
-async fn complete(auth: &Auth, ctx: &Context<'_>, id: &str) -> Result<Response> {
-    let p = auth
-        .provider(id)
-        .ok_or_else(|| err("UNKNOWN_PROVIDER", "Unknown provider."))?;
+async fn complete(
+    auth: &Auth,
+    ctx: &Context<'_>,
+    p: &ProviderRuntime,
+    flow: &Flow,
+) -> Result<Response> {
+    if flow.expired() {
+        return Err(err("FLOW_EXPIRED", "The sign-in flow expired."));
+    }
     // Report the provider's refusal without needing discovery.
     if let Some(e) = provider_error(ctx) {
         return Err(e);
     }
     let endpoints = auth.endpoints(p).await?;
-    let (flow, code) = check_response(auth, ctx, id, &endpoints)?;
-    let token = exchange(auth, ctx, p, &endpoints, &flow, code).await?;
+    let code = check_response(ctx, flow, &endpoints)?;
+    let token = exchange(auth, ctx, p, &endpoints, flow, code).await?;
     let access_token = token.access_token().secret().clone();
 
     let claims = if endpoints.oidc {
-        Some(verify_id_token(auth, p, &endpoints, &token, &flow).await?)
+        Some(verify_id_token(auth, p, &endpoints, &token, flow).await?)
     } else {
         None
     };
     let user = profile(auth, p, &endpoints, &access_token, claims.as_ref()).await?;
 
     let session = SessionData::new(&user, &auth.config);
+    let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
     let target = safe_redirect(&flow.redirect_to, &ctx.origin, &auth.config.trusted_origins);
+    // The spent flow cookie and the CSRF token (rotated at sign-in) are cleared first; the
+    // session cookie comes last, so an adapter that keeps only the last Set-Cookie keeps it.
     let mut cookies_out = vec![cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)];
+    if ctx.cookies.has(&ctx.names.csrf) {
+        cookies_out.push(cookies::clear(
+            &ctx.names.csrf,
+            ctx.secure,
+            SameSite::Strict,
+        ));
+    }
     cookies_out.extend(cookies::set_chunked(
         &ctx.cookies,
         &ctx.names.session,
-        &session.seal(&auth.config),
+        &sealed,
         auth.config.max_age,
         ctx.secure,
     ));
@@ -254,65 +278,80 @@ async fn profile(
 ) -> Result<User> {
     let id = p.spec.id.as_str();
     match &p.spec.profile {
-        ProfileStyle::Oidc => {
-            let claims = claims.ok_or_else(|| err("ID_TOKEN_INVALID", "No id_token claims."))?;
-            let sub = text(claims, "sub").unwrap_or_default();
-            let mut merged = claims.clone();
-            if let Some(url) = &endpoints.userinfo {
-                let info = get_json(auth, url, access_token).await?;
-                if text(&info, "sub").as_deref() != Some(sub.as_str()) {
-                    return Err(err("SUBJECT_MISMATCH", "userinfo describes another user."));
-                }
-                if let (Value::Object(m), Value::Object(i)) = (&mut merged, info) {
-                    m.extend(i);
-                }
-            }
-            Ok(User {
-                sub,
-                name: text(&merged, "name").or_else(|| text(&merged, "preferred_username")),
-                email: text(&merged, "email"),
-                image: text(&merged, "picture"),
-                provider: id.to_string(),
-            })
-        }
-        ProfileStyle::GitHub => {
-            let url = endpoints
-                .userinfo
-                .as_ref()
-                .ok_or_else(|| err("USERINFO_FAILED", "No profile URL."))?;
-            let info = get_json(auth, url, access_token).await?;
-            let sub = text(&info, "id")
-                .ok_or_else(|| err("USERINFO_FAILED", "The profile has no id."))?;
-            let mut email = text(&info, "email");
-            if email.is_none() {
-                if let Some(emails_url) = &endpoints.emails {
-                    // The address is private: take the primary, verified one. Failure here is not fatal.
-                    if let Ok(Value::Array(list)) = get_json(auth, emails_url, access_token).await {
-                        email = list
-                            .iter()
-                            .find(|e| {
-                                e.get("primary") == Some(&Value::Bool(true))
-                                    && e.get("verified") == Some(&Value::Bool(true))
-                            })
-                            .and_then(|e| text(e, "email"));
-                    }
-                }
-            }
-            Ok(User {
-                sub,
-                name: text(&info, "name").or_else(|| text(&info, "login")),
-                email,
-                image: text(&info, "avatar_url"),
-                provider: id.to_string(),
-            })
-        }
+        ProfileStyle::GitHub => github_profile(auth, endpoints, access_token, id).await,
         ProfileStyle::Mapped(map) => {
             let info = match &endpoints.userinfo {
-                Some(url) => get_json(auth, url, access_token).await?,
-                None => claims.cloned().unwrap_or(Value::Null),
+                Some(url) => Some(get_json(auth, url, access_token).await?),
+                None => None,
             };
-            map.to_user(&info, id)
-                .ok_or_else(|| err("USERINFO_FAILED", "The profile has no user id."))
+            match claims {
+                // OpenID Connect: the identity is the verified id_token's subject, whatever the
+                // mapping says; a userinfo answer about anyone else is refused (SPEC §4 rule 13).
+                Some(claims) => {
+                    let sub = text(claims, "sub")
+                        .ok_or_else(|| err("ID_TOKEN_INVALID", "The id_token has no subject."))?;
+                    let mut merged = claims.clone();
+                    if let Some(info) = info {
+                        if text(&info, "sub").as_deref() != Some(sub.as_str()) {
+                            return Err(err(
+                                "SUBJECT_MISMATCH",
+                                "userinfo describes another user.",
+                            ));
+                        }
+                        if let (Value::Object(m), Value::Object(i)) = (&mut merged, info) {
+                            m.extend(i);
+                        }
+                    }
+                    map.to_user(&merged, Some(sub), id)
+                }
+                None => map.to_user(&info.unwrap_or(Value::Null), None, id),
+            }
         }
     }
+}
+
+/// GitHub: `/user`, then `/user/emails` for the address's `verified` flag (and the primary
+/// address when the public one is not set). A failing emails call is not fatal: the email then
+/// counts as unverified.
+async fn github_profile(
+    auth: &Auth,
+    endpoints: &Endpoints,
+    access_token: &str,
+    id: &str,
+) -> Result<User> {
+    let url = endpoints
+        .userinfo
+        .as_ref()
+        .ok_or_else(|| err("USERINFO_FAILED", "No profile URL."))?;
+    let info = get_json(auth, url, access_token).await?;
+    let sub = text(&info, "id").ok_or_else(|| err("USERINFO_FAILED", "The profile has no id."))?;
+    let mut email = text(&info, "email");
+    let mut verified = false;
+    if let Some(emails_url) = &endpoints.emails {
+        if let Ok(Value::Array(list)) = get_json(auth, emails_url, access_token).await {
+            let is_true = |e: &Value, k: &str| e.get(k) == Some(&Value::Bool(true));
+            let entry = match &email {
+                Some(public) => list
+                    .iter()
+                    .find(|e| text(e, "email").as_deref() == Some(public.as_str())),
+                None => list
+                    .iter()
+                    .find(|e| is_true(e, "primary") && is_true(e, "verified"))
+                    .or_else(|| list.iter().find(|e| is_true(e, "primary"))),
+            };
+            if let Some(entry) = entry {
+                email = text(entry, "email");
+                verified = is_true(entry, "verified");
+            }
+        }
+    }
+    User {
+        sub,
+        name: text(&info, "name").or_else(|| text(&info, "login")),
+        email_verified: email.as_ref().map(|_| verified),
+        email,
+        image: text(&info, "avatar_url"),
+        provider: id.to_string(),
+    }
+    .bounded()
 }

@@ -17,10 +17,13 @@ struct Body<'a> {
     csrf_token: &'a str,
 }
 
-/// The token sealed in the request's CSRF cookie, if it opens.
+/// The token sealed in the request's CSRF cookie, if exactly one such cookie was sent and opens.
 pub fn current(auth: &Auth, ctx: &Context) -> Option<String> {
-    let sealed = ctx.cookies.get(&ctx.names.csrf)?;
-    let plain = auth.config.keys.open(Purpose::Csrf, sealed)?;
+    let sealed = ctx.cookies.only(&ctx.names.csrf)?;
+    let plain = auth
+        .config
+        .keys
+        .open(Purpose::Csrf, ctx.names.csrf.aad(), sealed)?;
     String::from_utf8(plain).ok().filter(|t| t.len() >= 32)
 }
 
@@ -29,7 +32,10 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
         return Response::json(200, &Body { csrf_token: &token });
     }
     let token = random_token(32);
-    let sealed = auth.config.keys.seal(Purpose::Csrf, token.as_bytes());
+    let sealed = auth
+        .config
+        .keys
+        .seal(Purpose::Csrf, ctx.names.csrf.aad(), token.as_bytes());
     Response::json(200, &Body { csrf_token: &token }).with_cookies([cookies::set(
         &ctx.names.csrf,
         &sealed,

@@ -17,8 +17,9 @@ use crate::cookies;
 use crate::response::Response;
 
 /// Sends a browser to the error page with `code` (`pages.error?code=`, else `pages.signIn?error=`,
-/// else the built-in page), clearing the flow cookie if one was sent.
-pub fn error_redirect(auth: &Auth, ctx: &Context, code: &str) -> Response {
+/// else the built-in page). `clear_flow`: the request's flow was spent (its `state` matched), so
+/// its cookie is cleared; otherwise a live flow is left as it is.
+pub fn error_redirect(auth: &Auth, ctx: &Context, code: &str, clear_flow: bool) -> Response {
     let c = &auth.config;
     let (page, param) = match (&c.error_page, &c.sign_in_page) {
         (Some(p), _) => (p.clone(), "code"),
@@ -27,7 +28,7 @@ pub fn error_redirect(auth: &Auth, ctx: &Context, code: &str) -> Response {
     };
     let sep = if page.contains('?') { '&' } else { '?' };
     let mut resp = Response::redirect(&format!("{page}{sep}{param}={code}"));
-    if ctx.cookies.has(&ctx.names.flow) {
+    if clear_flow && ctx.cookies.has(&ctx.names.flow) {
         resp = resp.with_cookies([cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)]);
     }
     resp

@@ -17,7 +17,7 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
                 Response::json_text(200, fresh.to_json()).with_cookies(cookies::set_chunked(
                     &ctx.cookies,
                     name,
-                    &fresh.seal(&auth.config),
+                    &fresh.seal(&auth.config, name),
                     auth.config.max_age,
                     ctx.secure,
                 ))

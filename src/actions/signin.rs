@@ -7,7 +7,7 @@ use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope
 use serde::Serialize;
 
 use super::error_redirect;
-use crate::auth::Auth;
+use crate::auth::{Auth, ProviderRuntime};
 use crate::b64::random_token;
 use crate::clock;
 use crate::context::Context;
@@ -36,7 +36,7 @@ pub fn failure(auth: &Auth, ctx: &Context, e: &AuthError) -> Response {
         };
         Response::error(status, e.code, &e.message)
     } else {
-        error_redirect(auth, ctx, e.code)
+        error_redirect(auth, ctx, e.code, false)
     }
 }
 
@@ -44,18 +44,21 @@ pub fn callback_url(auth: &Auth, ctx: &Context, id: &str) -> String {
     ctx.absolute(&format!("{}/callback/{id}", auth.config.base_path))
 }
 
-pub fn run(auth: &Auth, ctx: &Context, id: &str) -> Response {
-    let Some(p) = auth.provider(id) else {
-        return failure(
-            auth,
-            ctx,
-            &AuthError::new(
-                "UNKNOWN_PROVIDER",
-                "That sign-in provider is not configured.",
-            ),
-        );
-    };
-    let Some(endpoints) = p.endpoints.get() else {
+/// `signIn/<id>` for an id that is not configured.
+pub fn unknown(auth: &Auth, ctx: &Context) -> Response {
+    failure(
+        auth,
+        ctx,
+        &AuthError::new(
+            "UNKNOWN_PROVIDER",
+            "That sign-in provider is not configured.",
+        ),
+    )
+}
+
+pub fn run(auth: &Auth, ctx: &Context, p: &ProviderRuntime) -> Response {
+    let id = p.spec.id.as_str();
+    let Some(endpoints) = p.endpoints_now() else {
         return failure(
             auth,
             ctx,
@@ -107,7 +110,7 @@ pub fn run(auth: &Auth, ctx: &Context, id: &str) -> Response {
     };
     let cookie = cookies::set(
         &ctx.names.flow,
-        &flow.seal(&auth.config),
+        &flow.seal(&auth.config, &ctx.names.flow),
         FLOW_MAX_AGE,
         ctx.secure,
         SameSite::Lax,

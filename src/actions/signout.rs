@@ -52,9 +52,16 @@ pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
         .or_else(|| field(&fields, "redirectTo").map(str::to_string))
         .map(|t| safe_redirect(&t, &ctx.origin, &auth.config.trusted_origins))
         .unwrap_or_else(|| "/".into());
-    let clears = ctx
-        .cookies
-        .clear_all(&ctx.names.session, ctx.secure, SameSite::Lax);
+    // The session goes, and the CSRF token with it (a new one is minted on the next request).
+    let mut clears = vec![crate::cookies::clear(
+        &ctx.names.csrf,
+        ctx.secure,
+        SameSite::Strict,
+    )];
+    clears.extend(
+        ctx.cookies
+            .clear_all(&ctx.names.session, ctx.secure, SameSite::Lax),
+    );
     let form_post = req
         .content_type
         .as_deref()

@@ -51,12 +51,14 @@ pub fn verify(
     validation.set_audience(&[expected.client_id]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 60;
+    validation.validate_nbf = true;
     let data = decode::<Value>(token, key, &validation).map_err(|e| {
         use jsonwebtoken::errors::ErrorKind::*;
         match e.kind() {
             InvalidIssuer => invalid("The id_token was issued by someone else."),
             InvalidAudience => invalid("The id_token was issued for another client."),
             ExpiredSignature => invalid("The id_token has expired."),
+            ImmatureSignature => invalid("The id_token is not valid yet (nbf)."),
             InvalidSignature => invalid("The id_token's signature is invalid."),
             _ => invalid("The id_token could not be verified."),
         }

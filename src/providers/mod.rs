@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use url::Url;
 
-use crate::config::{is_loopback, OneOrMany};
+use crate::config::OneOrMany;
 use crate::error::{AuthError, Result};
+use crate::url_policy::provider_endpoint;
 pub use profile::{ProfileMap, ProfileStyle};
 
 /// How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
@@ -95,28 +96,6 @@ fn valid_id(id: &str) -> bool {
         && b[0].is_ascii_alphanumeric()
         && b.iter()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-' || *c == b'_')
-}
-
-/// Checks an outbound endpoint: https anywhere, plain http only on loopback.
-pub fn check_endpoint(text: &str, id: &str, field: &str) -> Result<Url> {
-    let url = Url::parse(text).map_err(|e| {
-        AuthError::new(
-            "INVALID_PROVIDER_URL",
-            format!("Provider `{id}`: {field} `{text}` is not a valid URL ({e})."),
-        )
-    })?;
-    let ok = match url.scheme() {
-        "https" => url.host().is_some(),
-        "http" => is_loopback(&url),
-        _ => false,
-    };
-    if !ok {
-        return Err(AuthError::new(
-            "INVALID_PROVIDER_URL",
-            format!("Provider `{id}`: {field} `{text}` must use https (plain http is allowed only for localhost / 127.0.0.1 / ::1)."),
-        ));
-    }
-    Ok(url)
 }
 
 fn env_key(id: &str, suffix: &str) -> String {
@@ -205,7 +184,7 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
     }
     let set = |value: Option<String>, field: &str, slot: &mut Option<Url>| -> Result<()> {
         if let Some(v) = value {
-            *slot = Some(check_endpoint(&v, &id, field)?);
+            *slot = Some(provider_endpoint(&v, &id, field)?);
         }
         Ok(())
     };
@@ -219,7 +198,7 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
     set(object.emails_url, "emailsURL", &mut spec.emails_url)?;
     set(object.jwks_url, "jwksURL", &mut spec.jwks_url)?;
     if let Some(issuer) = object.issuer {
-        check_endpoint(&issuer, &id, "issuer")?;
+        provider_endpoint(&issuer, &id, "issuer")?;
         spec.issuer = Some(issuer);
     }
     if let Some(scope) = object.scope {
@@ -241,6 +220,12 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
         });
     }
     if let Some(map) = object.profile {
+        if spec.protocol == Protocol::Oidc && map.sub.0 != ["sub"] {
+            return Err(AuthError::new(
+                "INVALID_PROVIDER",
+                format!("Provider `{id}`: an OpenID Connect provider's subject is always the verified id_token's `sub`; remove `profile.sub` (a profile map can shape name, email, image and emailVerified)."),
+            ));
+        }
         spec.profile = ProfileStyle::Mapped(map);
     }
     if let Some(params) = object.authorization_params {
@@ -304,10 +289,7 @@ impl ProviderSpec {
                 Protocol::OAuth2 => vec![],
             },
             client_auth: None,
-            profile: match protocol {
-                Protocol::Oidc => ProfileStyle::Oidc,
-                Protocol::OAuth2 => ProfileStyle::Mapped(ProfileMap::default()),
-            },
+            profile: ProfileStyle::Mapped(ProfileMap::default()),
             authorization_params: vec![],
         }
     }

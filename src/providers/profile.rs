@@ -3,31 +3,65 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Which profile fields hold the user's id, name, email and image (dotted paths allowed).
-#[derive(Deserialize, Debug, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileMap {
-    #[serde(default = "d_sub")]
-    pub sub: String,
-    #[serde(default = "d_name")]
-    pub name: String,
-    #[serde(default = "d_email")]
-    pub email: String,
-    #[serde(default = "d_image")]
-    pub image: String,
+use crate::error::{AuthError, Result};
+
+/// One or more dot paths, tried in order (`["name", "login"]` = `name ?? login`).
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(from = "PathsInput")]
+pub struct Paths(pub Vec<String>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PathsInput {
+    One(String),
+    Many(Vec<String>),
 }
 
-fn d_sub() -> String {
-    "sub".into()
+impl From<PathsInput> for Paths {
+    fn from(p: PathsInput) -> Self {
+        match p {
+            PathsInput::One(s) => Paths(vec![s]),
+            PathsInput::Many(v) => Paths(v),
+        }
+    }
 }
-fn d_name() -> String {
-    "name".into()
+
+impl Paths {
+    pub fn of(paths: &[&str]) -> Self {
+        Paths(paths.iter().map(|s| s.to_string()).collect())
+    }
 }
-fn d_email() -> String {
-    "email".into()
+
+/// Which profile fields hold the user's id, name, email, image and email-verification signal.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProfileMap {
+    #[serde(default = "d_sub")]
+    pub sub: Paths,
+    #[serde(default = "d_name")]
+    pub name: Paths,
+    #[serde(default = "d_email")]
+    pub email: Paths,
+    #[serde(default = "d_image")]
+    pub image: Paths,
+    #[serde(default = "d_email_verified")]
+    pub email_verified: Paths,
 }
-fn d_image() -> String {
-    "picture".into()
+
+fn d_sub() -> Paths {
+    Paths::of(&["sub"])
+}
+fn d_name() -> Paths {
+    Paths::of(&["name", "preferred_username"])
+}
+fn d_email() -> Paths {
+    Paths::of(&["email"])
+}
+fn d_image() -> Paths {
+    Paths::of(&["picture"])
+}
+fn d_email_verified() -> Paths {
+    Paths::of(&["email_verified"])
 }
 
 impl Default for ProfileMap {
@@ -37,18 +71,26 @@ impl Default for ProfileMap {
             name: d_name(),
             email: d_email(),
             image: d_image(),
+            email_verified: d_email_verified(),
         }
     }
 }
 
 #[derive(Clone, Debug)]
 pub enum ProfileStyle {
-    /// `/user` (+ `/user/emails` when the address is private).
+    /// `/user` (+ `/user/emails` for the primary address and its `verified` flag).
     GitHub,
-    /// Standard claims from the id_token, completed by userinfo.
-    Oidc,
+    /// Dot paths into the profile (for OpenID Connect: the verified id_token claims merged with
+    /// userinfo; the subject is always the id_token's).
     Mapped(ProfileMap),
 }
+
+/// Longest values kept in a session. A longer subject is refused (an identity is never cut);
+/// a longer name is shortened; a longer email or image URL is dropped (a cut one would be wrong).
+pub const MAX_SUB: usize = 255;
+pub const MAX_NAME_CHARS: usize = 256;
+pub const MAX_EMAIL: usize = 320;
+pub const MAX_IMAGE: usize = 2048;
 
 /// The signed-in user, as stored in the session and returned to JS.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -56,54 +98,168 @@ pub struct User {
     pub sub: String,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// `true` only when the provider says the email is verified; `null` without an email.
+    #[serde(rename = "emailVerified", default)]
+    pub email_verified: Option<bool>,
     pub image: Option<String>,
     pub provider: String,
 }
 
 fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(value, |v, key| v.get(key))
+    path.split('.').try_fold(value, |v, key| match v {
+        Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+        _ => v.get(key),
+    })
 }
 
 /// A string field (numbers become strings: GitHub's numeric `id`).
 pub fn text(value: &Value, path: &str) -> Option<String> {
     match lookup(value, path)? {
-        Value::String(s) if !s.is_empty() => Some(s.chars().take(2048).collect()),
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
 
+/// The first of `paths` that holds a string (or number).
+pub fn first_text(value: &Value, paths: &Paths) -> Option<String> {
+    paths.0.iter().find_map(|p| text(value, p))
+}
+
+/// A verification signal in one of the forms providers use: `true`, `"true"` or `1`.
+pub fn signal(value: &Value, paths: &Paths) -> bool {
+    paths.0.iter().any(|p| {
+        matches!(lookup(value, p), Some(Value::Bool(true)))
+            || matches!(lookup(value, p), Some(Value::String(s)) if s == "true")
+            || matches!(lookup(value, p), Some(Value::Number(n)) if n.as_u64() == Some(1))
+    })
+}
+
+impl User {
+    /// Applies the size limits above.
+    pub fn bounded(mut self) -> Result<User> {
+        if self.sub.is_empty() || self.sub.len() > MAX_SUB {
+            return Err(AuthError::new(
+                "USERINFO_FAILED",
+                "The provider's user id is missing or too long.",
+            ));
+        }
+        if let Some(name) = &self.name {
+            if name.chars().count() > MAX_NAME_CHARS {
+                self.name = Some(name.chars().take(MAX_NAME_CHARS).collect());
+            }
+        }
+        if self.email.as_ref().is_some_and(|e| e.len() > MAX_EMAIL) {
+            self.email = None;
+        }
+        if self.email.is_none() {
+            self.email_verified = None;
+        }
+        if self.image.as_ref().is_some_and(|i| i.len() > MAX_IMAGE) {
+            self.image = None;
+        }
+        Ok(self)
+    }
+}
+
 impl ProfileMap {
-    pub fn to_user(&self, profile: &Value, provider: &str) -> Option<User> {
-        Some(User {
-            sub: text(profile, &self.sub)?,
-            name: text(profile, &self.name),
-            email: text(profile, &self.email),
-            image: text(profile, &self.image),
+    /// The user described by `profile`, with `sub` given (OIDC: the verified id_token's) or
+    /// read through the map (plain OAuth 2.0).
+    pub fn to_user(&self, profile: &Value, sub: Option<String>, provider: &str) -> Result<User> {
+        let sub = sub
+            .or_else(|| first_text(profile, &self.sub))
+            .ok_or_else(|| AuthError::new("USERINFO_FAILED", "The profile has no user id."))?;
+        let email = first_text(profile, &self.email);
+        User {
+            sub,
+            name: first_text(profile, &self.name),
+            email_verified: email
+                .as_ref()
+                .map(|_| signal(profile, &self.email_verified)),
+            email,
+            image: first_text(profile, &self.image),
             provider: provider.to_string(),
-        })
+        }
+        .bounded()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn maps_numbers_and_nested_paths() {
+    fn maps_numbers_nested_paths_and_fallbacks() {
         let map = ProfileMap {
-            sub: "id".into(),
-            name: "data.name".into(),
+            sub: Paths::of(&["id"]),
+            name: Paths::of(&["data.name", "login"]),
             ..Default::default()
         };
         let u = map
-            .to_user(&serde_json::json!({"id": 42, "data": {"name": "Ada"}}), "x")
+            .to_user(&json!({"id": 42, "data": {"name": "Ada"}}), None, "x")
             .unwrap();
         assert_eq!(u.sub, "42");
         assert_eq!(u.name.as_deref(), Some("Ada"));
         assert_eq!(u.email, None);
-        assert!(map
-            .to_user(&serde_json::json!({"name": "no id"}), "x")
-            .is_none());
+        assert_eq!(u.email_verified, None);
+        let u = map
+            .to_user(&json!({"id": 1, "login": "al"}), None, "x")
+            .unwrap();
+        assert_eq!(u.name.as_deref(), Some("al"));
+        assert_eq!(
+            map.to_user(&json!({"name": "no id"}), None, "x")
+                .unwrap_err()
+                .code,
+            "USERINFO_FAILED"
+        );
+        let list = json!({"data": [{"id": "7"}]});
+        assert_eq!(text(&list, "data.0.id").as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn rule13_email_verified_only_from_an_explicit_signal() {
+        let map = ProfileMap::default();
+        let user = |v: serde_json::Value| map.to_user(&v, None, "x").unwrap().email_verified;
+        assert_eq!(
+            user(json!({"sub": "1", "email": "a@x", "email_verified": true})),
+            Some(true)
+        );
+        assert_eq!(
+            user(json!({"sub": "1", "email": "a@x", "email_verified": "true"})),
+            Some(true)
+        );
+        assert_eq!(
+            user(json!({"sub": "1", "email": "a@x", "email_verified": 1})),
+            Some(true)
+        );
+        assert_eq!(
+            user(json!({"sub": "1", "email": "a@x", "email_verified": "false"})),
+            Some(false)
+        );
+        assert_eq!(
+            user(json!({"sub": "1", "email": "a@x", "email_verified": "yes"})),
+            Some(false)
+        );
+        assert_eq!(user(json!({"sub": "1", "email": "a@x"})), Some(false));
+        assert_eq!(user(json!({"sub": "1", "email_verified": true})), None);
+    }
+
+    #[test]
+    fn oversized_profile_fields_are_cut_deliberately() {
+        let map = ProfileMap::default();
+        let long = "x".repeat(5000);
+        let u = map
+            .to_user(
+                &json!({"sub": "1", "name": long, "email": format!("{long}@x"), "picture": format!("https://x/{long}")}),
+                None,
+                "x",
+            )
+            .unwrap();
+        assert_eq!(u.name.unwrap().chars().count(), MAX_NAME_CHARS);
+        assert_eq!(u.email, None);
+        assert_eq!(u.email_verified, None);
+        assert_eq!(u.image, None);
+        assert!(map.to_user(&json!({"sub": long}), None, "x").is_err());
     }
 }
