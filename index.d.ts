@@ -5,6 +5,12 @@ export interface User {
   sub: string
   name?: string | null
   email?: string | null
+  /**
+   * `true` only when the provider says the email is verified (SPEC §4 rule 13: `email_verified`,
+   * GitHub's `/user/emails` flag, …); `false` otherwise; `null` when there is no email.
+   * Never link accounts by an unverified email.
+   */
+  emailVerified?: boolean | null
   image?: string | null
   /** The id of the provider the user signed in with, e.g. "github". */
   provider: string
@@ -19,6 +25,8 @@ export interface Session {
 export type SessionResult =
   | { authenticated: true; session: Session }
   | { authenticated: false; session: null }
+
+export type ProfilePath = string | string[]
 
 /** Fields every provider object may set; every URL overrides the built-in or discovered one. */
 export interface ProviderOptions {
@@ -35,8 +43,12 @@ export interface ProviderOptions {
   issuer?: string
   scope?: string | string[]
   clientAuth?: "client_secret_basic" | "client_secret_post"
-  /** Which profile fields hold the user's id, name, email and image (dotted paths allowed). */
-  profile?: { sub?: string; name?: string; email?: string; image?: string }
+  /**
+   * Which profile fields hold the user's id, name, email, image and email-verification signal:
+   * dot paths (`"data.name"`, `"data.0.id"`), or a list of them tried in order (`["name", "login"]`).
+   * For OpenID Connect providers the subject is always the verified id_token's `sub`.
+   */
+  profile?: { sub?: ProfilePath; name?: ProfilePath; email?: ProfilePath; image?: ProfilePath; emailVerified?: ProfilePath }
   /** Extra authorization request parameters (e.g. `{ prompt: "consent" }`). */
   authorizationParams?: Record<string, string>
 }
@@ -72,6 +84,11 @@ export interface AuthConfig {
     maxAge?: number
     /** Seconds; the cookie is re-issued by /session only when older than this. Default 1 day. */
     updateAge?: number
+    /**
+     * Seconds; the longest a session lives from sign-in, however often it rolls. Default 365 days.
+     * Lowering it (or maxAge) applies to sessions already issued.
+     */
+    maxDuration?: number
   }
   /** Extra origins allowed as redirect targets and request origins. */
   trustedOrigins?: string[]
@@ -103,8 +120,10 @@ export interface AuthInstance {
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>
   /** Test support only. */
   internal: {
-    /** A Cookie header value (`name=value`) holding a session for `user`. */
+    /** A Cookie header value (`name=value`) holding a session for `user`. Throws `TESTING_ONLY` in production. */
     sealSessionForTesting(user: User, options?: { secure?: boolean }): string
+    /** Proves the panic guard: a native panic becomes this call's exception. */
+    panicForTesting(): void
   }
 }
 

@@ -203,4 +203,4 @@ function oauth(options) {
   return { ...options, type: 'oauth' }
 }
 
-module.exports = { createAuth, AuraAuthError, github, oidc, oauth }
+module.exports = { createAuth, AuraAuthError, github, oidc, oauth, __collectEnvForTesting: collectEnv }
