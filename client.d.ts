@@ -64,7 +64,16 @@ export interface AuthClient {
   getSession(): Promise<GetSessionResult>
   /** Fetches a CSRF token (and sets its cookie). */
   getCsrfToken(): Promise<CsrfTokenResult>
+  /**
+   * Runs the server's `callbacks.session` hook with `trigger: "update"` and this `data`, and
+   * re-seals the session (403 `UPDATE_NOT_ALLOWED` without that hook). Other tabs refetch.
+   */
+  updateSession(data: unknown): Promise<UpdateSessionResult>
 }
+
+export type UpdateSessionResult =
+  | { ok: true; session: Session | null }
+  | { ok: false; error: AuthClientError }
 
 export declare function createAuthClient(options?: AuthClientOptions): AuthClient
 

@@ -16,10 +16,78 @@ export interface User {
   provider: string
 }
 
+/**
+ * The session. Fields your `callbacks.session` hook adds (to `user`, or top level) come back from
+ * `getSession` everywhere; type them by module augmentation:
+ * `declare module "@aura-stack/auth" { interface User { role: string } interface Session { plan: string } }`.
+ */
 export interface Session {
   user: User
   /** When the session ends, ISO 8601. */
   expires: string
+}
+
+/** What the provider returned at sign-in, as the hooks see it (SPEC §8). */
+export interface Account {
+  provider: string
+  type: "oidc" | "oauth"
+  providerAccountId: string
+  issuer?: string | null
+  accessToken: string
+  refreshToken?: string | null
+  /** Unix seconds. */
+  expiresAt?: number | null
+  scope?: string | null
+  idToken?: string | null
+  tokenType: string
+}
+
+/** The provider's tokens, as a provider's `profile` function receives them. */
+export type ProviderTokens = Pick<Account, "accessToken" | "refreshToken" | "expiresAt" | "scope" | "idToken" | "tokenType">
+
+export interface SignInHookArgs {
+  user: User
+  account: Account
+  /** The provider's raw profile (userinfo, or id_token claims merged with userinfo). */
+  profile: Record<string, unknown>
+}
+
+export type SessionHookArgs =
+  | (SignInHookArgs & { session: Session; trigger: "signIn"; data?: undefined })
+  | { session: Session; user: User; trigger: "update"; data: unknown; account?: undefined; profile?: undefined }
+
+export interface Callbacks {
+  /** `true` continues; `false` ends on the error page with ACCESS_DENIED; a path/URL goes there instead (no session). */
+  signIn?: (args: SignInHookArgs) => boolean | string | Promise<boolean | string>
+  /**
+   * Returns the session to seal, at sign-in and on `updateSession(data)`. It may add fields to
+   * `session.user` and top-level fields (not `expires`) and change `name`/`image`; `sub`,
+   * `provider`, `email` and `emailVerified` always stay the provider's.
+   */
+  session?: (args: SessionHookArgs) => Session | Promise<Session>
+  /** Where to go after sign-in; the result still passes the redirect rule (same origin or trusted). */
+  redirect?: (args: { url: string; baseURL: string }) => string | Promise<string>
+  /** How long a hook may run (default 10000 ms); past it the sign-in fails with CALLBACK_ERROR. */
+  timeoutMs?: number
+}
+
+/** Fire-and-forget notifications: not awaited; a throw is logged (EVENT_ERROR) and never fails the request. */
+export interface Events {
+  signIn?: (args: { user: User; account: Account }) => void | Promise<void>
+  signOut?: (args: { session: Session | null }) => void | Promise<void>
+  updateSession?: (args: { session: Session; provider: string }) => void | Promise<void>
+  /** Every error-level failure the core reports (the same entries the logger gets). */
+  error?: (args: { code: string; message: string; provider: string | null }) => void | Promise<void>
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "off"
+
+/** A log entry: never holds a secret, token, authorization code or cookie value. */
+export interface LogEntry {
+  level: Exclude<LogLevel, "off">
+  code: string
+  message: string
+  provider?: string
 }
 
 export type SessionResult =
@@ -48,10 +116,16 @@ export interface ProviderOptions {
    * dot paths (`"data.name"`, `"data.0.id"`), or a list of them tried in order (`["name", "login"]`).
    * For OpenID Connect providers the subject is always the verified id_token's `sub`.
    */
-  profile?: { sub?: ProfilePath; name?: ProfilePath; email?: ProfilePath; image?: ProfilePath; emailVerified?: ProfilePath }
+  profile?: { sub?: ProfilePath; name?: ProfilePath; email?: ProfilePath; image?: ProfilePath; emailVerified?: ProfilePath } | ProfileFunction
   /** Extra authorization request parameters (e.g. `{ prompt: "consent" }`). */
   authorizationParams?: Record<string, string>
 }
+
+/**
+ * A provider's `profile` may also be a function of the raw profile and tokens (a hook, run at
+ * sign-in). It shapes name, email, image and emailVerified; for OpenID Connect it cannot change `sub`.
+ */
+export type ProfileFunction = (profile: Record<string, any>, tokens: ProviderTokens) => Partial<User> | Promise<Partial<User>>
 
 export interface OIDCProviderOptions extends ProviderOptions {
   type: "oidc"
@@ -99,6 +173,13 @@ export interface AuthConfig {
   pages?: { signIn?: string; error?: string }
   /** Outbound calls to providers. Defaults: 10000 ms, 1 MiB. */
   http?: { timeoutMs?: number; maxResponseBytes?: number }
+  /** The app decides who signs in and what the session holds (run at sign-in and update, never on reads). */
+  callbacks?: Callbacks
+  events?: Events
+  /** Structured log entries for every failure code; default level "error" to the console. */
+  logger?: { level?: LogLevel; log?: (entry: LogEntry) => void }
+  /** Shorthand for `logger: { level: "debug" }`. */
+  debug?: boolean
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */

@@ -3,6 +3,7 @@
 
 const { NativeAuth } = require('./native.js')
 const { createNodeHandler, one, MAX_BODY } = require('./node-adapter.js')
+const { createHooks } = require('./hooks.js')
 
 class AuraAuthError extends Error {
   constructor(code, message) {
@@ -117,7 +118,7 @@ function unavailable(error) {
   const fail = () => {
     throw error
   }
-  return { warnings: () => [], handle: fail, handleAsync: fail, getSession: fail, sealSessionForTesting: fail, panicForTesting: fail }
+  return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, sealSessionForTesting: fail, panicForTesting: fail }
 }
 
 const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS'])
@@ -126,9 +127,12 @@ function createAuth(config = {}) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new AuraAuthError('INVALID_CONFIG', 'createAuth expects a configuration object, e.g. createAuth({ oauth: ["github"] }).')
   }
+  const hooks = createHooks(config, (code, message) => {
+    throw new AuraAuthError(code, message)
+  })
   let native
   try {
-    native = new NativeAuth(JSON.stringify({ config, env: collectEnv(config) }))
+    native = new NativeAuth(JSON.stringify({ config: hooks.nativeConfig, env: collectEnv(config) }))
   } catch (e) {
     const error = translateError(e)
     // `next build` imports every page module with NODE_ENV=production; secrets and provider
@@ -149,6 +153,8 @@ function createAuth(config = {}) {
     const req = await fromWebRequest(request)
     let r = native.handle(req)
     if (r === null) r = await native.handleAsync(req)
+    if (r.hook) r = await hooks.settle(native, req, r)
+    if (r.events || r.log) hooks.report(r)
     return toWebResponse(r)
   }
 
@@ -185,7 +191,7 @@ function createAuth(config = {}) {
     },
   }
 
-  return { handlers, api, handler: createNodeHandler(native), internal }
+  return { handlers, api, handler: createNodeHandler(native, hooks), internal }
 }
 
 /** GitHub, with optional overrides (credentials default to GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET). */

@@ -80,7 +80,7 @@ for (const mount of ["handler", "guide"]) {
       const missing = await go(jar, `${app.base}/nope`)
       assert.equal(missing.status, 404)
       assert.equal((await missing.json()).error.code, "NOT_FOUND")
-      const wrong = await go(jar, `${app.base}/session`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })
+      const wrong = await go(jar, `${app.base}/csrfToken`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })
       assert.equal(wrong.status, 405)
       assert.equal(wrong.headers.get("allow"), "GET, HEAD")
       const wrong2 = await go(jar, `${app.base}/signOut`)

@@ -10,6 +10,7 @@ use crate::context::{session_scheme, Context};
 use crate::cookies::RequestCookies;
 use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
+use crate::hooks::{apply_profile, Ticket, TicketKind};
 use crate::oidc::{discovery, jwks::JwksCache};
 use crate::outbound::Outbound;
 use crate::providers::{profile::User, ProviderSpec};
@@ -144,14 +145,14 @@ impl Auth {
                 .run_sync(&ctx, req, &r)
                 .ok()
                 .map(|resp| self.finish(req, resp)),
-            Err(resp) => Some(resp),
+            Err(resp) => Some(self.finish(req, *resp)),
         }
     }
 
     pub async fn handle_async(&self, req: &Request) -> Response {
         let (ctx, r) = match self.prepare(req) {
             Ok(v) => v,
-            Err(resp) => return resp,
+            Err(resp) => return self.finish(req, *resp),
         };
         let resp = match self.run_sync(&ctx, req, &r) {
             Ok(resp) => resp,
@@ -168,43 +169,45 @@ impl Auth {
     fn prepare<'a>(
         &'a self,
         req: &'a Request,
-    ) -> std::result::Result<(Context<'a>, Route), Response> {
+    ) -> std::result::Result<(Context<'a>, Route), Box<Response>> {
         if req.url.len() > MAX_URL {
-            return Err(Response::error(
+            return Err(Box::new(Response::error(
                 414,
                 "URL_TOO_LONG",
                 "The request URL is too long.",
-            ));
+            )));
         }
         if req.body_too_large || req.body.as_ref().is_some_and(|b| b.len() > MAX_BODY) {
-            return Err(Response::error(
+            return Err(Box::new(Response::error(
                 413,
                 "BODY_TOO_LARGE",
                 "The request body is too large.",
-            ));
+            )));
         }
         let ctx = Context::new(&self.config, req)
-            .map_err(|e| Response::error(400, e.code, &e.message))?;
+            .map_err(|e| Box::new(Response::error(400, e.code, &e.message)))?;
         // Route on the raw (still percent-encoded) path: ids with `%` never match a provider.
         let r = match route(&self.config.base_path, ctx.url.path()) {
             Some(r) => r,
             None => {
-                return Err(Response::error(
+                return Err(Box::new(Response::error(
                     404,
                     "NOT_FOUND",
                     "No auth endpoint at this path.",
-                ))
+                )))
             }
         };
         let method = req.method.to_ascii_uppercase();
         if !r.methods().contains(&method.as_str()) {
             let allow = r.methods().join(", ");
-            return Err(Response::error(
-                405,
-                "METHOD_NOT_ALLOWED",
-                &format!("Use {allow} for this endpoint."),
-            )
-            .with_header("allow", &allow));
+            return Err(Box::new(
+                Response::error(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    &format!("Use {allow} for this endpoint."),
+                )
+                .with_header("allow", &allow),
+            ));
         }
         Ok((ctx, r))
     }
@@ -226,6 +229,9 @@ impl Auth {
                 Some(p) => actions::signin::run(self, ctx, p),
                 None => actions::signin::unknown(self, ctx),
             },
+            Route::Session if req.method.eq_ignore_ascii_case("POST") => {
+                actions::session::update(self, ctx, req)
+            }
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
             Route::SignOut => actions::signout::run(self, ctx, req),
@@ -238,7 +244,53 @@ impl Auth {
         if req.method.eq_ignore_ascii_case("HEAD") {
             resp.body.clear();
         }
+        let level = self.config.hooks.level();
+        resp.log.retain(|e| e.level >= level);
+        if !self.config.hooks.events {
+            resp.events.clear();
+        }
         resp
+    }
+
+    /// Completes a sign-in or session update after the app's hooks ran: `req` is the request
+    /// that was handed off, `ticket` the sealed hand-off, `result` the hooks' results (JSON).
+    pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Response {
+        let resp = match self.prepare(req) {
+            Ok((ctx, Route::Callback(_))) => {
+                actions::hooked::finish_sign_in(self, &ctx, ticket, result)
+            }
+            Ok((ctx, Route::Session)) => actions::hooked::finish_update(self, &ctx, ticket, result),
+            Ok(_) => Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here."),
+            Err(resp) => *resp,
+        };
+        self.finish(req, resp)
+    }
+
+    /// Applies a provider's JS `profile` function result to a sign-in waiting for hooks; returns
+    /// the new hand-off (JSON) with the reshaped user.
+    pub fn apply_profile(&self, ticket: &str, partial: &str) -> Result<String> {
+        let mut t = Ticket::open(&self.config, TicketKind::SignIn, ticket)?;
+        let partial: serde_json::Value = serde_json::from_str(partial).map_err(|_| {
+            AuthError::new(
+                "CALLBACK_ERROR",
+                "The profile function's result is not JSON.",
+            )
+        })?;
+        let user: User = serde_json::from_value(t.user.clone())
+            .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
+        let oidc = t.account.as_ref().is_some_and(|a| a.is_oidc());
+        let user = apply_profile(&user, &partial, oidc)?;
+        let user_value = serde_json::to_value(&user).unwrap_or_default();
+        t.user = user_value.clone();
+        if let Some(a) = t.account.as_mut() {
+            a.provider_account_id = user.sub.clone();
+        }
+        Ok(serde_json::json!({
+            "ticket": t.seal(&self.config),
+            "user": user_value,
+            "account": t.account,
+        })
+        .to_string())
     }
 
     /// `api.getSession`: the session JSON for a Cookie header. Never fails. It accepts exactly

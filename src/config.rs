@@ -9,6 +9,7 @@ use url::Url;
 use crate::cookies::CookieNames;
 use crate::crypto::Keyring;
 use crate::error::{AuthError, Result};
+use crate::hooks::Hooks;
 use crate::providers::{self, ProviderInput, ProviderSpec};
 use crate::secret::{decode_key, KeyKind};
 
@@ -77,6 +78,9 @@ pub struct ConfigInput {
     pub pages: PagesInput,
     #[serde(default)]
     pub http: HttpInput,
+    /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
+    #[serde(default)]
+    pub hooks: Hooks,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -111,6 +115,7 @@ pub struct Config {
     pub timeout_ms: u64,
     pub max_response_bytes: usize,
     pub providers: Vec<ProviderSpec>,
+    pub hooks: Hooks,
     pub warnings: Vec<String>,
 }
 
@@ -384,6 +389,7 @@ impl Config {
             timeout_ms,
             max_response_bytes,
             providers: providers_out,
+            hooks: c.hooks,
             warnings,
         })
     }

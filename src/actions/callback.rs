@@ -19,12 +19,16 @@ use subtle::ConstantTimeEq;
 
 use super::error_redirect;
 use super::signin::callback_url;
+use crate::account::Account;
 use crate::auth::{Auth, ProviderRuntime};
+use crate::clock;
 use crate::context::Context;
 use crate::cookies;
 use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
 use crate::flow::Flow;
+use crate::hooks::{Ticket, TicketKind};
+use crate::log::{Level, LogEntry};
 use crate::oidc::id_token;
 use crate::outbound::OutboundError;
 use crate::providers::profile::{text, User};
@@ -62,14 +66,17 @@ fn err(code: &'static str, message: &str) -> AuthError {
 pub async fn run(auth: &Auth, ctx: &Context<'_>, p: &ProviderRuntime) -> Response {
     // Until `state` matches a flow cookie, nothing here came from the provider we sent the user
     // to: refuse without touching the live flow (SPEC §4 rule 14).
+    let provider = || Some(p.spec.id.clone());
     let flow = match matching_flow(auth, ctx, &p.spec.id) {
         Ok(flow) => flow,
-        Err(e) => return error_redirect(auth, ctx, e.code, false),
+        Err(e) => {
+            return error_redirect(auth, ctx, e.code, false).with_provider_log(&e, provider())
+        }
     };
     match complete(auth, ctx, p, &flow).await {
         Ok(resp) => resp,
         // The flow was this response's: it is spent, so its cookie is cleared.
-        Err(e) => error_redirect(auth, ctx, e.code, true),
+        Err(e) => error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider()),
     }
 }
 
@@ -163,11 +170,87 @@ async fn complete(
     } else {
         None
     };
-    let user = profile(auth, p, &endpoints, &access_token, claims.as_ref()).await?;
-
-    let session = SessionData::new(&user, &auth.config);
-    let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
+    let (user, raw_profile) = profile(auth, p, &endpoints, &access_token, claims.as_ref()).await?;
+    let account = account_of(p, &endpoints, &token, &user);
     let target = safe_redirect(&flow.redirect_to, &ctx.origin, &auth.config.trusted_origins);
+    if auth.config.hooks.hand_off(&p.spec.id) {
+        return Ok(hand_off(auth, &user, account, raw_profile, target, ctx));
+    }
+    let user_json = serde_json::to_string(&user).unwrap_or_default();
+    signed_in(
+        auth,
+        ctx,
+        &p.spec.id,
+        user_json,
+        String::new(),
+        &account,
+        &target,
+    )
+}
+
+/// The `account` the app's hooks receive (SPEC §8).
+fn account_of(
+    p: &ProviderRuntime,
+    endpoints: &Endpoints,
+    token: &TokenResp,
+    user: &User,
+) -> Account {
+    Account {
+        provider: p.spec.id.clone(),
+        kind: if endpoints.oidc { "oidc" } else { "oauth" }.to_string(),
+        provider_account_id: user.sub.clone(),
+        issuer: endpoints.issuer.clone(),
+        access_token: token.access_token().secret().clone(),
+        refresh_token: token.refresh_token().map(|t| t.secret().clone()),
+        expires_at: token.expires_in().map(|d| clock::now() + d.as_secs()),
+        scope: token
+            .scopes()
+            .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" ")),
+        id_token: token.extra_fields().id_token.clone(),
+        token_type: token.token_type().as_ref().to_string(),
+    }
+}
+
+/// Hands the verified sign-in to the app's hooks (see `crate::hooks`).
+pub fn hand_off(
+    auth: &Auth,
+    user: &User,
+    account: Account,
+    raw_profile: Value,
+    target: String,
+    ctx: &Context,
+) -> Response {
+    let user_value = serde_json::to_value(user).unwrap_or(Value::Null);
+    let payload = serde_json::json!({
+        "kind": "signIn",
+        "provider": account.provider,
+        "user": user_value,
+        "account": account,
+        "profile": raw_profile,
+        "redirectTo": target,
+        "baseURL": ctx.origin.as_str().trim_end_matches('/'),
+    });
+    let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value);
+    ticket.target = target;
+    ticket.account = Some(account);
+    let mut payload = payload;
+    payload["ticket"] = Value::String(ticket.seal(&auth.config));
+    Response::hook(payload.to_string())
+}
+
+/// The end of every successful sign-in: the session cookie (last), the spent flow cookie and the
+/// CSRF token (rotated) cleared, a redirect to `target`, and the `signIn` event.
+pub fn signed_in(
+    auth: &Auth,
+    ctx: &Context,
+    provider: &str,
+    user_json: String,
+    extra_json: String,
+    account: &Account,
+    target: &str,
+) -> Result<Response> {
+    let session = SessionData::with_fields(user_json, extra_json, &auth.config);
+    let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
     // The spent flow cookie and the CSRF token (rotated at sign-in) are cleared first; the
     // session cookie comes last, so an adapter that keeps only the last Set-Cookie keeps it.
     let mut cookies_out = vec![cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)];
@@ -185,7 +268,22 @@ async fn complete(
         auth.config.max_age,
         ctx.secure,
     ));
-    Ok(Response::redirect(&target).with_cookies(cookies_out))
+    let mut resp = Response::redirect(target)
+        .with_cookies(cookies_out)
+        .with_log(LogEntry::new(
+            Level::Info,
+            "SIGNED_IN",
+            "A user signed in.",
+            Some(provider),
+        ));
+    if auth.config.hooks.events {
+        let user: Value = serde_json::from_str(&session.user_json).unwrap_or(Value::Null);
+        resp = resp.with_event(
+            "signIn",
+            serde_json::json!({ "user": user, "account": account }),
+        );
+    }
+    Ok(resp)
 }
 
 async fn exchange(
@@ -275,7 +373,7 @@ async fn profile(
     endpoints: &Endpoints,
     access_token: &str,
     claims: Option<&Value>,
-) -> Result<User> {
+) -> Result<(User, Value)> {
     let id = p.spec.id.as_str();
     match &p.spec.profile {
         ProfileStyle::GitHub => github_profile(auth, endpoints, access_token, id).await,
@@ -302,9 +400,12 @@ async fn profile(
                             m.extend(i);
                         }
                     }
-                    map.to_user(&merged, Some(sub), id)
+                    Ok((map.to_user(&merged, Some(sub), id)?, merged))
                 }
-                None => map.to_user(&info.unwrap_or(Value::Null), None, id),
+                None => {
+                    let info = info.unwrap_or(Value::Null);
+                    Ok((map.to_user(&info, None, id)?, info))
+                }
             }
         }
     }
@@ -318,7 +419,7 @@ async fn github_profile(
     endpoints: &Endpoints,
     access_token: &str,
     id: &str,
-) -> Result<User> {
+) -> Result<(User, Value)> {
     let url = endpoints
         .userinfo
         .as_ref()
@@ -345,7 +446,7 @@ async fn github_profile(
             }
         }
     }
-    User {
+    let user = User {
         sub,
         name: text(&info, "name").or_else(|| text(&info, "login")),
         email_verified: email.as_ref().map(|_| verified),
@@ -353,5 +454,6 @@ async fn github_profile(
         image: text(&info, "avatar_url"),
         provider: id.to_string(),
     }
-    .bounded()
+    .bounded()?;
+    Ok((user, info))
 }

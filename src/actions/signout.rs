@@ -4,7 +4,6 @@
 
 use cookie::SameSite;
 use serde::Serialize;
-use subtle::ConstantTimeEq;
 
 use super::{body_fields, field};
 use crate::auth::Auth;
@@ -20,32 +19,9 @@ struct Body {
 }
 
 pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
-    if let Some(origin) = req.origin.as_deref() {
-        if !ctx.origin_allowed(&auth.config, origin) {
-            return Response::error(
-                403,
-                "CSRF_ORIGIN_MISMATCH",
-                "Cross-site sign-out requests are refused.",
-            );
-        }
-    }
     let fields = body_fields(req.body.as_deref());
-    let sent = req
-        .csrf_token
-        .as_deref()
-        .or_else(|| field(&fields, "csrfToken"))
-        .unwrap_or_default();
-    let expected = super::csrf::current(auth, ctx);
-    let valid = match &expected {
-        Some(t) => !sent.is_empty() && bool::from(sent.as_bytes().ct_eq(t.as_bytes())),
-        None => false,
-    };
-    if !valid {
-        return Response::error(
-            403,
-            "CSRF_TOKEN_INVALID",
-            "The CSRF token is missing or does not match; fetch one from csrfToken and send it as X-CSRF-Token.",
-        );
+    if let Some(refusal) = super::csrf::verify(auth, ctx, req, field(&fields, "csrfToken")) {
+        return refusal;
     }
     let target = ctx
         .query("redirectTo")
@@ -67,7 +43,7 @@ pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
         .as_deref()
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
         && req.csrf_token.is_none();
-    let resp = if form_post {
+    let mut resp = if form_post {
         Response::redirect(&target)
     } else {
         Response::json(
@@ -78,5 +54,12 @@ pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
             },
         )
     };
+    if auth.config.hooks.events {
+        let session = crate::session::read(&auth.config, &ctx.cookies, &ctx.names.session)
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s.to_json()).ok())
+            .map(|v| v["session"].clone())
+            .unwrap_or(serde_json::Value::Null);
+        resp = resp.with_event("signOut", serde_json::json!({ "session": session }));
+    }
     resp.with_cookies(clears)
 }
