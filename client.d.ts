@@ -51,6 +51,11 @@ export interface SignOutOptions {
   redirect?: boolean
   /** Where to land after signing out (the server validates it; default `/`). */
   redirectTo?: string
+  /**
+   * Also end the session at the OpenID provider: the answer's `url` is its end-session endpoint
+   * (with `id_token_hint` when tokens are stored), which returns the user to `redirectTo`.
+   */
+  federated?: boolean
 }
 
 export interface AuthClient {

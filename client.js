@@ -208,6 +208,7 @@ function createAuthClient(options) {
     if (!csrf.ok) return { ok: false, error: csrf.error }
     const payload = {}
     if (o.redirectTo !== undefined) payload.redirectTo = String(o.redirectTo)
+    if (o.federated === true) payload.federated = true
     const result = await request("POST", "signOut", {
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.csrfToken },
       body: JSON.stringify(payload),

@@ -15,10 +15,14 @@ class HookTimeout extends Error {
   }
 }
 
-/** `fn()` raced against a timer; a late rejection is handled (never an unhandled rejection). */
+/**
+ * `fn()`, raced against a timer when it returns a promise (a synchronous result needs none); a
+ * late rejection is handled (never an unhandled rejection). A synchronous throw propagates.
+ */
 function withTimeout(name, fn, ms) {
+  const run = fn()
+  if (run === null || (typeof run !== 'object' && typeof run !== 'function') || typeof run.then !== 'function') return run
   let timer
-  const run = Promise.resolve().then(fn)
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new HookTimeout(name, ms)), ms)
     if (typeof timer.unref === 'function') timer.unref()

@@ -119,6 +119,14 @@ export interface ProviderOptions {
   profile?: { sub?: ProfilePath; name?: ProfilePath; email?: ProfilePath; image?: ProfilePath; emailVerified?: ProfilePath } | ProfileFunction
   /** Extra authorization request parameters (e.g. `{ prompt: "consent" }`). */
   authorizationParams?: Record<string, string>
+  /** Keep the provider's tokens (sealed in `<prefix>.tokens.<id>`) for `api.getAccessToken`. */
+  storeTokens?: boolean
+  /** Revoke the stored tokens at sign-out (RFC 7009), best effort. Needs `storeTokens`. */
+  revokeTokens?: boolean
+  /** RFC 7009 revocation endpoint (OIDC: discovered when not given). */
+  revocationURL?: string
+  /** RP-initiated logout endpoint for `signOut({ federated: true })` (OIDC: discovered when not given). */
+  endSessionURL?: string
 }
 
 /**
@@ -188,8 +196,24 @@ export type HeadersInput =
   | Headers
   | Record<string, string | string[] | undefined>
 
+export interface AccessTokenResult {
+  accessToken: string
+  /** Unix seconds, or null when the provider gave no expiry. */
+  expiresAt: number | null
+  scope: string | null
+}
+
 export interface AuthAPI {
   getSession(options: { headers: HeadersInput }): Promise<SessionResult>
+  /**
+   * The signed-in user's access token for `providerId` (needs `storeTokens: true` on it), refreshed
+   * first when under 60 s are left (one refresh per refresh token at a time in this process).
+   * Throws `AuraAuthError`: UNAUTHENTICATED, NO_TOKENS, REFRESH_TOKEN_INVALID (the token cookie is
+   * cleared; the session stays), PROVIDER_UNAVAILABLE (nothing changes), UNKNOWN_PROVIDER.
+   */
+  getAccessToken(providerId: string, options: { req: IncomingMessage; res: ServerResponse }): Promise<AccessTokenResult>
+  /** The same for Web handlers: Set-Cookie lines to send come back as `setCookie`. */
+  getAccessToken(providerId: string, options: { headers: HeadersInput }): Promise<AccessTokenResult & { setCookie: string[] }>
 }
 
 export type WebHandler = (request: Request) => Promise<Response>

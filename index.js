@@ -113,12 +113,19 @@ function toWebResponse(r) {
   return new Response(empty ? null : r.body, { status: r.status, headers })
 }
 
+/** Adds Set-Cookie lines to a Node response, keeping any it already has. */
+function appendSetCookie(res, lines) {
+  const prev = res.getHeader('set-cookie')
+  const list = prev === undefined ? [] : Array.isArray(prev) ? prev : [String(prev)]
+  res.setHeader('set-cookie', [...list, ...lines])
+}
+
 /** A stand-in used only while `next build` collects pages without secrets: every use throws. */
 function unavailable(error) {
   const fail = () => {
     throw error
   }
-  return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, sealSessionForTesting: fail, panicForTesting: fail }
+  return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail }
 }
 
 const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS'])
@@ -175,6 +182,36 @@ function createAuth(config = {}) {
       }
     },
   }
+
+  /**
+   * The stored access token of `providerId` for the signed-in user (`storeTokens`), refreshed
+   * when under a minute is left. With `{ req, res }` a refreshed cookie is written through `res`;
+   * with `{ headers }` the Set-Cookie lines come back as `setCookie`.
+   */
+  async function getAccessToken(providerId, options) {
+    const o = options || {}
+    const headers = o.headers ?? (o.req && o.req.headers)
+    const cookie = cookieOf(headers)
+    const proto = trustProxy ? headerOf(headers, 'x-forwarded-proto') : undefined
+    let out
+    try {
+      out = JSON.parse(native.accessToken(String(providerId), cookie, proto))
+      if (out.refresh) out = JSON.parse(await native.refreshAccessToken(String(providerId), cookie, proto))
+    } catch (e) {
+      throw translateError(e)
+    }
+    const setCookie = out.setCookie || []
+    if (o.res && setCookie.length) appendSetCookie(o.res, setCookie)
+    if (!out.ok) {
+      const error = new AuraAuthError(out.code, out.message)
+      if (!o.res) error.setCookie = setCookie
+      throw error
+    }
+    const result = { accessToken: out.accessToken, expiresAt: out.expiresAt ?? null, scope: out.scope ?? null }
+    if (!o.res) result.setCookie = setCookie
+    return result
+  }
+  api.getAccessToken = getAccessToken
 
   const internal = {
     /** Test support: a Cookie header value holding a session for `user`. */

@@ -135,6 +135,33 @@ impl NativeAuth {
         self.inner.apply_profile(&ticket, &partial).map_err(to_napi)
     }
 
+    /// `api.getAccessToken` without the network: JSON `{ ok, accessToken, … }`, `{ refresh: true }`
+    /// (call `refreshAccessToken`), or `{ ok: false, code, message, setCookie }`.
+    #[napi(catch_unwind)]
+    pub fn access_token(
+        &self,
+        provider: String,
+        cookie: Option<String>,
+        forwarded_proto: Option<String>,
+    ) -> String {
+        self.inner
+            .access_token(&provider, cookie.as_deref(), forwarded_proto.as_deref())
+    }
+
+    /// `api.getAccessToken` with a refresh (single flight per refresh token).
+    #[napi]
+    pub async fn refresh_access_token(
+        &self,
+        provider: String,
+        cookie: Option<String>,
+        forwarded_proto: Option<String>,
+    ) -> String {
+        let inner = self.inner.clone();
+        inner
+            .refresh_access_token(&provider, cookie.as_deref(), forwarded_proto.as_deref())
+            .await
+    }
+
     /// The session JSON for a Cookie header.
     #[napi(catch_unwind)]
     pub fn get_session(&self, cookie: Option<String>, forwarded_proto: Option<String>) -> String {

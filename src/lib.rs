@@ -26,6 +26,8 @@ pub mod response;
 pub mod router;
 pub mod secret;
 pub mod session;
+pub mod token_calls;
+pub mod tokens;
 pub mod url_policy;
 
 #[cfg(feature = "node")]

@@ -36,6 +36,7 @@ use crate::providers::{ClientAuth, ProfileStyle};
 use crate::redirect::safe_redirect;
 use crate::response::Response;
 use crate::session::SessionData;
+use crate::tokens::{self, TokenSet};
 
 /// The token response's `id_token` (OIDC), beside the standard fields.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -261,6 +262,16 @@ pub fn signed_in(
             SameSite::Strict,
         ));
     }
+    // `storeTokens`: the provider's tokens in their own cookie, before the session's.
+    let mut too_large = false;
+    if auth.provider(provider).is_some_and(|p| p.tokens.store) {
+        let name = tokens::cookie_name(&auth.config, ctx.secure, provider);
+        match TokenSet::from_account(account).cookies(&auth.config, &ctx.cookies, &name, ctx.secure)
+        {
+            Some(lines) => cookies_out.extend(lines),
+            None => too_large = true,
+        }
+    }
     cookies_out.extend(cookies::set_chunked(
         &ctx.cookies,
         &ctx.names.session,
@@ -276,6 +287,14 @@ pub fn signed_in(
             "A user signed in.",
             Some(provider),
         ));
+    if too_large {
+        resp = resp.with_log(LogEntry::new(
+            Level::Warn,
+            "TOKENS_TOO_LARGE",
+            "The provider's tokens do not fit in the token cookie; they were not stored.",
+            Some(provider),
+        ));
+    }
     if auth.config.hooks.events {
         let user: Value = serde_json::from_str(&session.user_json).unwrap_or(Value::Null);
         resp = resp.with_event(
