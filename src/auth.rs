@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use crate::actions;
-use crate::clock;
 use crate::config::{parse_input, Config};
 use crate::context::{session_scheme, Context};
 use crate::cookies::RequestCookies;
@@ -20,7 +19,7 @@ use crate::request::Request;
 use crate::response::Response;
 use crate::router::{route, Route};
 use crate::session::{self, SessionData, SIGNED_OUT_JSON};
-use crate::tokens::{self, TokenOptions, TokenSet};
+use crate::tokens::{TokenOptions, TokenSet};
 use url::Url;
 
 /// Request bodies larger than this are refused with 413.
@@ -101,17 +100,15 @@ enum NeedsNetwork<'p> {
     SignOut(&'p ProviderRuntime),
 }
 
-/// One refresh per refresh token at a time (single flight). A finished refresh stays here for
-/// [`REFRESH_GRACE`], so callers that still hold the old (rotated) refresh token get the new
-/// tokens instead of spending the old one again.
-type RefreshSlot = Arc<tokio::sync::OnceCell<std::result::Result<TokenSet, AuthError>>>;
-const REFRESH_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+/// One refresh per refresh token at a time (single flight; see `access_token`).
+pub(crate) type RefreshSlot = Arc<tokio::sync::OnceCell<std::result::Result<TokenSet, AuthError>>>;
 
 pub struct Auth {
     pub config: Config,
     pub outbound: Outbound,
     pub providers: Vec<ProviderRuntime>,
-    refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
+    /// In-flight and just-finished refreshes (see `access_token`).
+    pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
 }
 
 impl Auth {
@@ -368,143 +365,6 @@ impl Auth {
         }
     }
 
-    /// The stored tokens of `provider` for the signed-in user of this Cookie header, and whether
-    /// they were found under the https (`__Host-`) names.
-    fn stored_tokens<'a>(
-        &'a self,
-        provider: &str,
-        cookies: &RequestCookies,
-        forwarded_proto: Option<&str>,
-    ) -> Result<(&'a ProviderRuntime, bool, TokenSet)> {
-        let p = self.provider(provider).ok_or_else(|| {
-            AuthError::new(
-                "UNKNOWN_PROVIDER",
-                format!("Provider `{provider}` is not configured."),
-            )
-        })?;
-        if !p.tokens.store {
-            return Err(AuthError::new(
-                "NO_TOKENS",
-                format!(
-                    "Provider `{provider}` does not keep tokens: set `storeTokens: true` on it."
-                ),
-            ));
-        }
-        let c = &self.config;
-        let schemes: &[bool] = match session_scheme(c, forwarded_proto) {
-            Some(true) => &[true],
-            Some(false) => &[false],
-            None => &[true, false],
-        };
-        for &secure in schemes {
-            let Some(session) = session::read(c, cookies, &c.names(secure).session) else {
-                continue;
-            };
-            let user: serde_json::Value =
-                serde_json::from_str(&session.user_json).unwrap_or_default();
-            let set = TokenSet::read(c, cookies, &tokens::cookie_name(c, secure, provider))
-                .filter(|t| {
-                    user["sub"] == t.sub.as_str() && user["provider"] == t.provider.as_str()
-                })
-                .ok_or_else(|| {
-                    AuthError::new(
-                        "NO_TOKENS",
-                        format!("No tokens of `{provider}` are stored for the signed-in user."),
-                    )
-                })?;
-            return Ok((p, secure, set));
-        }
-        Err(AuthError::new("UNAUTHENTICATED", "Nobody is signed in."))
-    }
-
-    /// `api.getAccessToken`, without the network: the token when it has more than a minute left
-    /// (or no expiry), `{"refresh":true}` when it must be refreshed first, or a coded error.
-    pub fn access_token(
-        &self,
-        provider: &str,
-        cookie: Option<&str>,
-        forwarded_proto: Option<&str>,
-    ) -> String {
-        let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
-        match self.stored_tokens(provider, &cookies, forwarded_proto) {
-            Ok((_, _, set)) if !set.needs_refresh() => access_json(&set, &[]),
-            Ok(_) => r#"{"refresh":true}"#.to_string(),
-            Err(e) => error_json(&e, &[]),
-        }
-    }
-
-    /// `api.getAccessToken` when the token must be refreshed: one refresh request per refresh
-    /// token at a time, however many callers hold it; the new tokens come with the Set-Cookie
-    /// lines that store them. `invalid_grant` clears the token cookie (the session stays);
-    /// an unreachable provider leaves it as it is.
-    pub async fn refresh_access_token(
-        &self,
-        provider: &str,
-        cookie: Option<&str>,
-        forwarded_proto: Option<&str>,
-    ) -> String {
-        let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
-        let (p, secure, set) = match self.stored_tokens(provider, &cookies, forwarded_proto) {
-            Ok(v) => v,
-            Err(e) => return error_json(&e, &[]),
-        };
-        if !set.needs_refresh() {
-            return access_json(&set, &[]);
-        }
-        let name = tokens::cookie_name(&self.config, secure, provider);
-        let key: [u8; 32] = {
-            use sha2::Digest;
-            let mut h = sha2::Sha256::new();
-            h.update(provider.as_bytes());
-            h.update([0]);
-            h.update(set.refresh_token.as_deref().unwrap_or_default().as_bytes());
-            h.finalize().into()
-        };
-        let slot = match self.refreshing.lock() {
-            Ok(mut map) => {
-                // A finished refresh is shared for the grace period, while its token is valid.
-                let now = clock::now();
-                map.retain(|_, (slot, at)| {
-                    at.elapsed() < REFRESH_GRACE
-                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
-                });
-                map.entry(key)
-                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
-                    .0
-                    .clone()
-            }
-            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
-        };
-        let result = slot
-            .get_or_init(|| async {
-                let endpoints = self.endpoints(p).await?;
-                crate::token_calls::refresh(self, p, &endpoints, &set).await
-            })
-            .await
-            .clone();
-        match result {
-            Ok(fresh) => {
-                let lines = fresh
-                    .cookies(&self.config, &cookies, &name, secure)
-                    .unwrap_or_default();
-                access_json(&fresh, &lines)
-            }
-            Err(e) if e.code == "REFRESH_TOKEN_INVALID" => {
-                let lines = cookies.clear_all(&name, secure, cookie::SameSite::Lax);
-                error_json(&e, &lines)
-            }
-            Err(e) => {
-                // Transient: the next caller may try again.
-                if let Ok(mut map) = self.refreshing.lock() {
-                    if map.get(&key).is_some_and(|(s, _)| Arc::ptr_eq(s, &slot)) {
-                        map.remove(&key);
-                    }
-                }
-                error_json(&e, &[])
-            }
-        }
-    }
-
     /// Test support: a Cookie header (`name=value[; name.1=value]`) holding a session for
     /// `user`. Refused in production (SPEC §4 rule 16).
     pub fn seal_session_for_testing(&self, user: User, secure: bool) -> Result<String> {
@@ -530,30 +390,4 @@ impl Auth {
         .collect::<Vec<_>>()
         .join("; "))
     }
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AccessJson<'a> {
-    ok: bool,
-    access_token: &'a str,
-    expires_at: Option<u64>,
-    scope: Option<&'a str>,
-    set_cookie: &'a [String],
-}
-
-fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
-    serde_json::to_string(&AccessJson {
-        ok: true,
-        access_token: &set.access_token,
-        expires_at: set.expires_at,
-        scope: set.scope.as_deref(),
-        set_cookie,
-    })
-    .unwrap_or_default()
-}
-
-fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
-    serde_json::json!({ "ok": false, "code": e.code, "message": e.message, "setCookie": set_cookie })
-        .to_string()
 }

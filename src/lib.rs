@@ -2,6 +2,7 @@
 //! session cookies. The protocol code here knows nothing of Node; `binding` (feature `node`)
 //! is the only module that does.
 
+pub mod access_token;
 pub mod account;
 pub mod actions;
 pub mod auth;
