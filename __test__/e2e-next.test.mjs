@@ -6,7 +6,7 @@ import { test, before, after, describe } from "node:test"
 import assert from "node:assert/strict"
 import fs from "node:fs"
 import path from "node:path"
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import {
   ROOT,
@@ -23,6 +23,7 @@ import {
 import { CookieJar } from "./fixtures/cookie-jar.mjs"
 import { completeOidcLogin } from "./fixtures/oidc-login.mjs"
 
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm"
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "artifacts")
 const log = (msg) => console.error(`[e2e-next] ${msg}`)
 
@@ -347,3 +348,65 @@ test("npm run demo -- --smoke: one command brings up the provider and the app, a
   assert.match(output, /skipping next build/)
   assert.ok(fs.existsSync(path.join(EXAMPLE, ".next", "BUILD_ID")))
 })
+
+// ---------------------------------------------------------------------------------------------------------------
+// `npm run demo` stops everything it started, however it is stopped: SIGTERM to the npm process (as `kill <pid>`,
+// a process manager or an IDE does; npm's shell does not pass it on) and Ctrl-C (SIGINT to the whole group).
+
+async function answers(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) })
+    await res.arrayBuffer()
+    return true
+  } catch {
+    return false
+  }
+}
+
+function groupMembers(pgid) {
+  const ps = spawnSync("ps", ["-eo", "pgid=,pid=,args="], { encoding: "utf8" })
+  return ps.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([g]) => g === String(pgid))
+    .map(([, pid, ...cmd]) => `${pid} ${cmd.join(" ")}`)
+}
+
+for (const how of ["SIGTERM to the npm process", "Ctrl-C (SIGINT to the process group)"]) {
+  test(`npm run demo: ${how} stops the app and the provider`, { timeout: 3 * 60 * 1000 }, async () => {
+    // Its own process group, so the test can also clean up if the demo misbehaves.
+    const child = spawn(NPM, ["run", "demo", "--", "--port", "0", "--no-build-addon"], {
+      cwd: ROOT,
+      env: { ...process.env, ...SECRETS, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    })
+    let output = ""
+    child.stdout.on("data", (d) => (output += d))
+    child.stderr.on("data", (d) => (output += d))
+    const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })))
+    try {
+      const deadline = Date.now() + 120000
+      while (!/Press Ctrl-C to stop/.test(output)) {
+        assert.ok(Date.now() < deadline, `the demo did not come up:\n${output}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      const appUrl = output.match(/Open:\s+(http:\/\/\S+)\/login/)[1]
+      const issuer = output.match(/OpenID provider: (http:\/\/\S+)/)[1]
+      assert.ok(await answers(`${appUrl}/api/auth/providers`), output)
+      assert.ok(await answers(`${issuer}/.well-known/openid-configuration`), output)
+      assert.ok(groupMembers(child.pid).some((l) => /next-server|next start/.test(l)), groupMembers(child.pid).join("\n"))
+
+      if (how.startsWith("SIGTERM")) process.kill(child.pid, "SIGTERM")
+      else process.kill(-child.pid, "SIGINT")
+      await exited
+      const stopBy = Date.now() + 15000
+      while ((await answers(`${appUrl}/api/auth/providers`)) || (await answers(`${issuer}/.well-known/openid-configuration`)) || groupMembers(child.pid).length) {
+        assert.ok(Date.now() < stopBy, `still running 15 s after the stop:\n${groupMembers(child.pid).join("\n")}\n${output}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    } finally {
+      if (groupMembers(child.pid).length) process.kill(-child.pid, "SIGKILL")
+    }
+  })
+}
