@@ -16,6 +16,7 @@ import { createRequire } from "node:module"
 const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)))
 const DIST = path.join(ROOT, "dist")
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm"
+const shell = process.platform === "win32" // npm.cmd can only be started through the shell
 const require = createRequire(import.meta.url)
 const { candidates } = require("../native-loader.js")
 
@@ -24,14 +25,14 @@ const log = args.has("--quiet") ? () => {} : (msg) => console.error(`[pack] ${ms
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 
 function npmPack(dir) {
-  const out = execFileSync(NPM, ["pack", "--json", "--pack-destination", DIST], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+  const out = execFileSync(NPM, ["pack", "--json", "--pack-destination", DIST], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], shell })
   const [info] = JSON.parse(out)
   return { file: path.join(DIST, info.filename), size: info.size, files: info.files.map((f) => f.path) }
 }
 
 if (!args.has("--no-build")) {
   log("npm run build")
-  const r = spawnSync(NPM, ["run", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2] })
+  const r = spawnSync(NPM, ["run", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2], shell })
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 const addon = path.join(ROOT, "aura-auth.node")
@@ -58,7 +59,7 @@ try {
   // The main package: its `files`, without any .node (the addon comes from the platform package).
   const mainStage = path.join(stage, "main")
   fs.mkdirSync(mainStage)
-  const listed = JSON.parse(execFileSync(NPM, ["pack", "--dry-run", "--json"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }))[0].files
+  const listed = JSON.parse(execFileSync(NPM, ["pack", "--dry-run", "--json"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], shell }))[0].files
   for (const { path: rel } of listed) {
     if (rel.endsWith(".node")) continue
     fs.mkdirSync(path.dirname(path.join(mainStage, rel)), { recursive: true })
