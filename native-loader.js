@@ -27,9 +27,14 @@ const BUILD_FROM_SOURCE =
 
 function isMusl() {
   if (process.platform !== 'linux') return false
+  // What napi-rs's own loaders do: the ldd script names its libc (cheap); else ask process.report (~4 ms).
+  try {
+    return fs.readFileSync('/usr/bin/ldd', 'utf8').includes('musl')
+  } catch {
+    // no ldd: fall through
+  }
   const report = typeof process.report?.getReport === 'function' ? process.report : null
   if (report) {
-    // A report without the network section is cheap; glibcVersionRuntime is set only on glibc.
     const excluded = report.excludeNetwork
     report.excludeNetwork = true
     try {
