@@ -36,7 +36,8 @@ export function syncLock(lockFile, { write = true } = {}) {
   for (const [name, meta] of Object.entries(wanted)) {
     const key = `node_modules/${name}`
     const have = lock.packages[key]
-    if (have && have.version === meta.version && have.optional) continue
+    // Present at this version (optional, or installed directly, e.g. from a tarball): nothing to add.
+    if (have && have.version === meta.version) continue
     missing.push(name)
     lock.packages[key] = Object.fromEntries(Object.entries({ ...have, ...meta, optional: true }).sort(([a], [b]) => a.localeCompare(b)))
   }
