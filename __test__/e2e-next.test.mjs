@@ -6,7 +6,7 @@ import { test, before, after, describe } from "node:test"
 import assert from "node:assert/strict"
 import fs from "node:fs"
 import path from "node:path"
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import {
   ROOT,
@@ -23,6 +23,7 @@ import {
 import { CookieJar } from "./fixtures/cookie-jar.mjs"
 import { completeOidcLogin } from "./fixtures/oidc-login.mjs"
 
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm"
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "artifacts")
 const log = (msg) => console.error(`[e2e-next] ${msg}`)
 
@@ -111,7 +112,14 @@ for (const style of STYLES) {
       const res = await request(`${appURL}${style.dashboard}`)
       const body = await res.text()
       assert.ok([302, 303, 307, 308].includes(res.status), describeResponse(res, body))
-      assert.equal(new URL(res.headers.get("location"), appURL).pathname, style.login)
+      const location = new URL(res.headers.get("location"), appURL)
+      assert.equal(location.pathname, style.login)
+      // The login page is told where the user was going, and says so.
+      if (style.login === "/login") {
+        assert.equal(location.searchParams.get("from"), style.dashboard)
+        const login = await (await request(location.href)).text()
+        assert.match(login, /You need to be signed in to see <strong>\/dashboard<\/strong>/)
+      }
       const session = await (await request(`${appURL}${style.basePath}/session`)).json()
       assert.deepEqual(session, { authenticated: false, session: null })
     })
@@ -224,7 +232,7 @@ async function withBrowser(t, name, fn) {
   if (!CHROMIUM) return chromiumMissing(t)
   const { chromium } = await import("playwright-core")
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
-  const context = await browser.newContext()
+  const context = await browser.newContext({ viewport: { width: 1120, height: 720 } })
   const consoleLines = []
   context.on("page", (p) => p.on("console", (m) => consoleLines.push(`[${m.type()}] ${m.text()}`)))
   try {
@@ -264,28 +272,50 @@ async function providerLogin(page, username) {
 }
 
 describe("in headless Chromium", () => {
-  test("login page -> provider login + consent -> dashboard -> sign out (pages/api/auth)", async (t) => {
+  test("signed out -> login (says why) -> provider login + consent -> dashboard -> sign out (pages/api/auth)", async (t) => {
     await withBrowser(t, "browser-handler", async (context) => {
       const page = await context.newPage()
       const claims = provider.accountClaims("lin")
-      await page.goto(`${appURL}/login`)
+      await page.goto(`${appURL}/dashboard`)
+      assert.equal(new URL(page.url()).pathname, "/login")
+      assert.equal(new URL(page.url()).searchParams.get("from"), "/dashboard")
+      await assertText(page.getByTestId("signin-reason"), "/dashboard")
+      assert.equal(await page.title(), "Sign in · Aura Auth demo")
+      await assertFavicon(page)
+      await assertText(page.getByTestId("session-status"), "Not signed in")
+      await snap(page, "login")
+
       await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+      await page.waitForURL((u) => u.origin === provider.issuer, { timeout: 15000 })
+      await page.locator('input[name="login"]').waitFor()
+      await snap(page, "provider")
       await providerLogin(page, "lin")
       await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+      assert.equal(await page.title(), "Dashboard · Aura Auth demo")
 
-      // Server-rendered by getServerSideProps.
-      await assertText(page.getByTestId("ssr-session"), claims.name)
-      await assertText(page.getByTestId("ssr-session"), claims.email)
-      // The guide's client-side UserProfile (authClient.getSession()).
-      await assertText(page.getByTestId("user-profile"), `Welcome back, ${claims.name}`)
-      await assertText(page.getByTestId("user-profile"), claims.email)
+      // Server-rendered by getServerSideProps: avatar, name, email and provider, each once on the page.
+      const card = page.getByTestId("ssr-session")
+      await assertText(card, `Welcome, ${claims.name}!`)
+      await assertText(card, claims.email)
+      await assertText(page.getByTestId("provider"), "Local OpenID")
+      const avatar = page.getByTestId("avatar")
+      assert.equal(await avatar.count(), 1)
+      assert.equal(await avatar.getAttribute("src"), claims.picture)
+      await page.waitForFunction(() => document.querySelector('[data-testid="avatar"]')?.naturalWidth > 0, null, { timeout: 5000 })
+      const text = await page.evaluate(() => document.body.innerText)
+      for (const value of [claims.name, claims.email, "Local OpenID"]) {
+        assert.equal(text.split(value).length - 1, 1, `${value} should appear once on the dashboard:\n${text}`)
+      }
       // useSession() from @aura-stack/auth/react, seeded from the page props.
-      await assertText(page.getByTestId("session-status"), `Signed in as ${claims.name}`)
+      assert.equal((await page.getByTestId("session-status").textContent()).trim(), "Signed in")
+      await snap(page, "dashboard")
 
-      // A second tab: sign-out in the first one is seen there too (BroadcastChannel).
+      // A second tab: the guide's client-side UserProfile (authClient.getSession()), and sign-out seen there too.
       const other = await context.newPage()
-      await other.goto(`${appURL}/`)
-      await assertText(other.getByTestId("session-status"), `Signed in as ${claims.name}`)
+      await other.goto(`${appURL}/profile`)
+      await assertText(other.getByTestId("user-profile"), `Welcome back, ${claims.name}`)
+      await assertText(other.getByTestId("user-profile"), claims.email)
+      assert.equal((await other.getByTestId("session-status").textContent()).trim(), "Signed in")
 
       await page.bringToFront()
       await page.getByRole("button", { name: "Sign Out" }).click()
@@ -296,7 +326,27 @@ describe("in headless Chromium", () => {
       const res = await page.goto(`${appURL}/dashboard`)
       assert.equal(new URL(page.url()).pathname, "/login", `after sign-out /dashboard should redirect (status ${res?.status()})`)
       const cookies = await context.cookies(appURL)
-      assert.ok(!cookies.some((c) => c.name.startsWith("aura-auth.session")), JSON.stringify(cookies.map((c) => c.name)))
+      assert.ok(!cookies.some((c) => /session/.test(c.name)), JSON.stringify(cookies.map((c) => c.name)))
+    })
+  })
+
+  test("a failed sign-in lands on the app's error page, which links back to sign-in", async (t) => {
+    await withBrowser(t, "browser-error", async (context) => {
+      const page = await context.newPage()
+      // A callback this browser never started: no flow cookie.
+      await page.goto(`${appURL}/api/auth/callback/oidc?code=forged&state=forged`)
+      const url = new URL(page.url())
+      assert.equal(url.pathname, "/error")
+      assert.match(url.searchParams.get("code") ?? "", /^[A-Z_]+$/)
+      assert.equal(await page.title(), "Sign-in failed · Aura Auth demo")
+      await assertText(page.getByTestId("error-page"), "Sign-in failed")
+      await assertText(page.getByTestId("error-page"), "sign-in page")
+      await assertFavicon(page)
+      await snap(page, "error")
+      const link = page.getByRole("link", { name: "Back to the sign-in page" })
+      assert.equal(await link.getAttribute("href"), "/login")
+      await link.click()
+      await page.waitForURL(`${appURL}/login`, { timeout: 10000 })
     })
   })
 
@@ -317,6 +367,25 @@ describe("in headless Chromium", () => {
     })
   })
 })
+
+/** With UPDATE_SCREENSHOTS=1, save the page to docs/screenshots/<name>.png (the README shows them). */
+async function snap(page, name) {
+  if (!process.env.UPDATE_SCREENSHOTS) return
+  const dir = path.join(ROOT, "docs", "screenshots")
+  fs.mkdirSync(dir, { recursive: true })
+  await page.evaluate(() => document.fonts?.ready)
+  await page.screenshot({ path: path.join(dir, `${name}.png`) })
+  log(`screenshot docs/screenshots/${name}.png (${page.url()})`)
+}
+
+async function assertFavicon(page) {
+  const href = await page.locator('link[rel="icon"]').getAttribute("href")
+  assert.equal(href, "/favicon.svg")
+  const res = await fetch(new URL(href, appURL))
+  assert.equal(res.status, 200)
+  assert.match(res.headers.get("content-type") ?? "", /image\/svg\+xml/)
+  await res.arrayBuffer()
+}
 
 async function assertText(locator, text, timeout = 10000) {
   const deadline = Date.now() + timeout
@@ -347,3 +416,65 @@ test("npm run demo -- --smoke: one command brings up the provider and the app, a
   assert.match(output, /skipping next build/)
   assert.ok(fs.existsSync(path.join(EXAMPLE, ".next", "BUILD_ID")))
 })
+
+// ---------------------------------------------------------------------------------------------------------------
+// `npm run demo` stops everything it started, however it is stopped: SIGTERM to the npm process (as `kill <pid>`,
+// a process manager or an IDE does; npm's shell does not pass it on) and Ctrl-C (SIGINT to the whole group).
+
+async function answers(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) })
+    await res.arrayBuffer()
+    return true
+  } catch {
+    return false
+  }
+}
+
+function groupMembers(pgid) {
+  const ps = spawnSync("ps", ["-eo", "pgid=,pid=,args="], { encoding: "utf8" })
+  return ps.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([g]) => g === String(pgid))
+    .map(([, pid, ...cmd]) => `${pid} ${cmd.join(" ")}`)
+}
+
+for (const how of ["SIGTERM to the npm process", "Ctrl-C (SIGINT to the process group)"]) {
+  test(`npm run demo: ${how} stops the app and the provider`, { timeout: 3 * 60 * 1000 }, async () => {
+    // Its own process group, so the test can also clean up if the demo misbehaves.
+    const child = spawn(NPM, ["run", "demo", "--", "--port", "0", "--no-build-addon"], {
+      cwd: ROOT,
+      env: { ...process.env, ...SECRETS, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    })
+    let output = ""
+    child.stdout.on("data", (d) => (output += d))
+    child.stderr.on("data", (d) => (output += d))
+    const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })))
+    try {
+      const deadline = Date.now() + 120000
+      while (!/Press Ctrl-C to stop/.test(output)) {
+        assert.ok(Date.now() < deadline, `the demo did not come up:\n${output}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      const appUrl = output.match(/Open:\s+(http:\/\/\S+)\/login/)[1]
+      const issuer = output.match(/OpenID provider: (http:\/\/\S+)/)[1]
+      assert.ok(await answers(`${appUrl}/api/auth/providers`), output)
+      assert.ok(await answers(`${issuer}/.well-known/openid-configuration`), output)
+      assert.ok(groupMembers(child.pid).some((l) => /next-server|next start/.test(l)), groupMembers(child.pid).join("\n"))
+
+      if (how.startsWith("SIGTERM")) process.kill(child.pid, "SIGTERM")
+      else process.kill(-child.pid, "SIGINT")
+      await exited
+      const stopBy = Date.now() + 15000
+      while ((await answers(`${appUrl}/api/auth/providers`)) || (await answers(`${issuer}/.well-known/openid-configuration`)) || groupMembers(child.pid).length) {
+        assert.ok(Date.now() < stopBy, `still running 15 s after the stop:\n${groupMembers(child.pid).join("\n")}\n${output}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    } finally {
+      if (groupMembers(child.pid).length) process.kill(-child.pid, "SIGKILL")
+    }
+  })
+}

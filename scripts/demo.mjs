@@ -29,6 +29,9 @@ const STAMP = path.join(EXAMPLE, ".next", "aura-build-stamp.json")
 
 const defaultLog = (msg) => console.log(`[demo] ${msg}`)
 
+// Every child process started by run() that is still running (npm install, next build), so a stop can end them.
+const liveChildren = new Set()
+
 /**
  * Run a command; resolves when it exits 0, rejects otherwise.
  * stdio: "inherit" (demo), "stderr" (child stdout+stderr to our stderr: test runners keep stdout for TAP),
@@ -38,6 +41,8 @@ export function run(cmd, args, { cwd = ROOT, env = process.env, stdio = "inherit
   return new Promise((resolve, reject) => {
     const spec = stdio === "inherit" ? ["ignore", "inherit", "inherit"] : stdio === "stderr" ? ["ignore", 2, 2] : ["ignore", "pipe", "pipe"]
     const child = spawn(cmd, args, { cwd, env, stdio: spec, shell: process.platform === "win32" })
+    liveChildren.add(child)
+    child.on("exit", () => liveChildren.delete(child))
     let output = ""
     child.stdout?.on("data", (d) => (output = (output + d).slice(-20000)))
     child.stderr?.on("data", (d) => (output = (output + d).slice(-20000)))
@@ -371,6 +376,7 @@ async function main(argv) {
   const shutdown = async (code) => {
     if (stopping) return
     stopping = true
+    for (const child of liveChildren) child.kill("SIGTERM")
     for (const fn of cleanups.reverse()) {
       try {
         await fn()
@@ -385,6 +391,16 @@ async function main(argv) {
     shutdown(0)
   })
   process.on("SIGTERM", () => shutdown(0))
+  process.on("SIGHUP", () => shutdown(0))
+  // `kill <pid of npm>`: npm passes SIGTERM to the shell it ran this script with, and that shell dies without
+  // passing it on, so this process never sees a signal: it is re-parented instead. Notice that and stop too.
+  const parent = process.ppid
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      log(`the parent process (${parent}) is gone: stopping`)
+      shutdown(0)
+    }
+  }, 250).unref()
 
   await ensureRootDeps({ log })
   if (args.buildAddon) await ensureAddon({ log, rebuildStale: true })

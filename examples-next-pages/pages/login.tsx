@@ -1,36 +1,77 @@
+import Head from "next/head"
+import { useState } from "react"
 import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
-import { providers as configuredProviders } from "@/lib/auth"
+import { api, listProviders, type ProviderInfo } from "@/lib/auth"
 import { authClient } from "@/lib/auth-client"
 
-export const getServerSideProps: GetServerSideProps<{ providers: { id: string; name: string }[] }> = async () => {
-  return { props: { providers: configuredProviders } }
+type Props = { providers: ProviderInfo[]; from: string | null }
+
+export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query }) => {
+  const { authenticated } = await api.getSession({ headers: req.headers })
+  if (authenticated) {
+    return { redirect: { destination: "/dashboard", permanent: false } }
+  }
+  // `from` is only shown, and handed to signIn as redirectTo: the library checks redirect targets.
+  const from = typeof query.from === "string" && query.from.startsWith("/") ? query.from : null
+  return { props: { providers: await listProviders(), from } }
 }
 
-export default function LoginPage({ providers }: InferGetServerSidePropsType<typeof getServerSideProps>) {
+export default function LoginPage({ providers, from }: InferGetServerSidePropsType<typeof getServerSideProps>) {
+  const [pending, setPending] = useState<string | null>(null)
+  const [failed, setFailed] = useState<string | null>(null)
+
   const signIn = async (provider: string) => {
+    setPending(provider)
+    setFailed(null)
     const response = await authClient.signIn(provider, {
       redirect: true,
-      redirectTo: "/dashboard",
+      redirectTo: from ?? "/dashboard",
     })
     if (!response.ok) {
       console.error("Sign-in failed:", response.error)
+      setFailed(response.error?.message ?? "Sign-in could not start. Try again.")
+      setPending(null)
     }
   }
 
   return (
-    <div>
-      <h1>Login</h1>
-      {providers.length === 0 && (
-        <p>
-          No provider is configured: set <code>GITHUB_CLIENT_ID</code>/<code>GITHUB_CLIENT_SECRET</code>, or run{" "}
-          <code>npm run demo</code> for a local OpenID provider.
-        </p>
-      )}
-      {providers.map((provider) => (
-        <p key={provider.id}>
-          <button onClick={() => signIn(provider.id)}>Sign in with {provider.name}</button>
-        </p>
-      ))}
+    <div className="narrow">
+      <Head>
+        <title>Sign in · Aura Auth demo</title>
+      </Head>
+      <div className="card">
+        <h1>Sign in</h1>
+        <p className="lead">Choose how you want to sign in to the Aura Auth demo.</p>
+        {from && (
+          <p className="notice" data-testid="signin-reason">
+            You need to be signed in to see <strong>{from}</strong>. Sign in and you&apos;ll be taken there.
+          </p>
+        )}
+        {failed && <p className="notice error">{failed}</p>}
+        {providers.length === 0 ? (
+          <p className="notice error">
+            No provider is configured: set <code>GITHUB_CLIENT_ID</code> and <code>GITHUB_CLIENT_SECRET</code>, or run{" "}
+            <code>npm run demo</code> for a local OpenID provider.
+          </p>
+        ) : (
+          <div className="stack">
+            {providers.map((provider) => (
+              <button
+                key={provider.id}
+                className="button secondary block"
+                onClick={() => signIn(provider.id)}
+                disabled={pending !== null}
+              >
+                <span className="provider-mark" data-provider={provider.id} aria-hidden="true">
+                  {provider.name.charAt(0)}
+                </span>
+                Sign in with {provider.name}
+              </button>
+            ))}
+          </div>
+        )}
+        <p className="fine">Your session is kept in an encrypted, HttpOnly cookie. Nothing is stored on the server.</p>
+      </div>
     </div>
   )
 }

@@ -1,10 +1,11 @@
+import Head from "next/head"
 import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
-import { providers as configuredProviders } from "@/lib/auth"
+import { listProviders, type ProviderInfo } from "@/lib/auth"
 import { adapterAuthClient } from "@/lib/auth-adapter-client"
 
 // The login page for the second instance, mounted through the guide's adapter at /api/auth-adapter.
-export const getServerSideProps: GetServerSideProps<{ providers: { id: string; name: string }[] }> = async () => {
-  return { props: { providers: configuredProviders } }
+export const getServerSideProps: GetServerSideProps<{ providers: ProviderInfo[] }> = async () => {
+  return { props: { providers: await listProviders() } }
 }
 
 export default function AdapterLoginPage({ providers }: InferGetServerSidePropsType<typeof getServerSideProps>) {
@@ -15,13 +16,26 @@ export default function AdapterLoginPage({ providers }: InferGetServerSidePropsT
     }
   }
   return (
-    <div>
-      <h1>Login (through /api/auth-adapter)</h1>
-      {providers.map((provider) => (
-        <p key={provider.id}>
-          <button onClick={() => signIn(provider.id)}>Sign in with {provider.name}</button>
+    <div className="narrow">
+      <Head>
+        <title>Sign in (adapter route) · Aura Auth demo</title>
+      </Head>
+      <div className="card">
+        <h1>Sign in</h1>
+        <p className="lead">
+          Through the guide&apos;s hand-written adapter, mounted at <code>/api/auth-adapter</code>.
         </p>
-      ))}
+        <div className="stack">
+          {providers.map((provider) => (
+            <button key={provider.id} className="button secondary block" onClick={() => signIn(provider.id)}>
+              <span className="provider-mark" data-provider={provider.id} aria-hidden="true">
+                {provider.name.charAt(0)}
+              </span>
+              Sign in with {provider.name}
+            </button>
+          ))}
+        </div>
+      </div>
     </div>
   )
 }

@@ -8,5 +8,9 @@ export const SignOutButton = () => {
     })
   }
 
-  return <button onClick={handleSignOut}>Sign Out</button>
+  return (
+    <button className="button secondary" onClick={handleSignOut}>
+      Sign Out
+    </button>
+  )
 }

@@ -23,6 +23,7 @@ export const auth = createAuth({
   oauth,
   basePath: "/api/auth-adapter",
   baseURL: process.env.AURA_AUTH_URL ?? "http://localhost:3000",
+  pages: { error: "/error" },
 })
 
 export const { handlers, api } = auth

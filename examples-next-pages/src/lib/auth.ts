@@ -17,17 +17,24 @@ const oauth = [
     : []),
 ]
 
+// The guide writes baseURL: "http://localhost:3000"; reading AURA_AUTH_URL first lets the
+// demo and the tests serve the app on another port.
+const baseURL = process.env.AURA_AUTH_URL ?? "http://localhost:3000"
+
 export const auth = createAuth({
   oauth,
   basePath: "/api/auth",
-  // The guide writes baseURL: "http://localhost:3000"; reading AURA_AUTH_URL first lets the
-  // demo and the tests serve the app on another port.
-  baseURL: process.env.AURA_AUTH_URL ?? "http://localhost:3000",
+  baseURL,
+  // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>.
+  pages: { error: "/error" },
 })
 
 export const { handlers, api, handler } = auth
 
-/** The configured providers, for the login page's buttons. */
-export const providers: { id: string; name: string }[] = oauth.map((provider) =>
-  typeof provider === "string" ? { id: provider, name: "GitHub" } : { id: provider.id, name: provider.name },
-)
+export type ProviderInfo = { id: string; name: string; signInURL: string }
+
+/** The configured providers as the library lists them at GET /api/auth/providers (asked in-process). */
+export async function listProviders(): Promise<ProviderInfo[]> {
+  const response = await handlers.GET(new Request(new URL("/api/auth/providers", baseURL)))
+  return response.json()
+}
