@@ -149,6 +149,10 @@ pub struct User {
 }
 
 pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    // A key that itself holds dots (Slack's `https://slack.com/user_image_512` claim).
+    if let Some(v) = value.as_object().and_then(|m| m.get(path)) {
+        return Some(v);
+    }
     path.split('.').try_fold(value, |v, key| match v {
         Value::Array(items) => items.get(key.parse::<usize>().ok()?),
         _ => v.get(key),
