@@ -554,3 +554,37 @@ async fn profile(
     }
     Ok(user)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> TokenResp {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn token_responses_are_read_leniently_and_errors_kept() {
+        // Twitch: `scope` as an array.
+        let t = parse(
+            r#"{"access_token":"a","token_type":"bearer","expires_in":3600,"scope":["openid","user:read:email"],"id_token":"x.y.z"}"#,
+        );
+        assert_eq!(t.scopes().unwrap().len(), 2);
+        assert_eq!(t.id_token.as_deref(), Some("x.y.z"));
+        // No token_type, expires_in as a string, a comma-separated scope, extra fields kept.
+        let t = parse(
+            r#"{"access_token":"a","expires_in":"60","scope":"a,b","email":"vk@x","user_id":7}"#,
+        );
+        assert_eq!(t.token_type(), &BasicTokenType::Bearer);
+        assert_eq!(t.expires_in(), Some(std::time::Duration::from_secs(60)));
+        assert_eq!(t.scopes().unwrap().len(), 2);
+        assert_eq!(t.extra.get("email"), Some(&Value::String("vk@x".into())));
+        assert!(
+            !t.extra.contains_key("access_token"),
+            "tokens never reach `$token`"
+        );
+        // GitHub: HTTP 200 with `error` and no token.
+        let t = parse(r#"{"error":"bad_verification_code","error_description":"x"}"#);
+        assert!(t.error.is_some() && t.access_token().secret().is_empty());
+    }
+}
