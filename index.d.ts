@@ -81,7 +81,8 @@ export type FixedProviderId =
   | "twitter" | "x" | "linkedin" | "slack" | "spotify" | "twitch" | "bitbucket" | "atlassian"
   | "dropbox" | "notion" | "figma" | "reddit" | "zoom" | "salesforce" | "kakao" | "naver" | "line"
   | "vk" | "yandex" | "strava" | "patreon" | "pinterest" | "tiktok" | "mailchimp" | "hubspot"
-  | "huggingface" | "coinbase" | "roblox" | "osu" | "dribbble" | "click-up"
+  | "huggingface" | "coinbase" | "roblox" | "osu" | "dribbble" | "click-up" | "box" | "kick"
+  | "threads" | "yahoo" | "wikimedia"
 /** Built-in providers that also need `issuer` (env `<ID>_ISSUER`). */
 export type IssuerProviderId = "okta" | "auth0" | "keycloak" | "cognito" | "authentik" | "zitadel"
 export type BuiltInProviderId = FixedProviderId | IssuerProviderId
@@ -199,5 +200,10 @@ export declare const roblox: Helper
 export declare const osu: Helper
 export declare const dribbble: Helper
 export declare const clickUp: Helper
+export declare const box: Helper
+export declare const kick: Helper
+export declare const threads: Helper
+export declare const yahoo: Helper
+export declare const wikimedia: Helper
 export declare function oidc(options: Omit<OIDCProviderOptions, "type">): OIDCProviderOptions
 export declare function oauth(options: Omit<OAuthProviderOptions, "type">): OAuthProviderOptions

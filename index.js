@@ -196,7 +196,8 @@ const BUILT_IN_PROVIDERS = [
   'linkedin', 'slack', 'spotify', 'twitch', 'bitbucket', 'atlassian', 'dropbox', 'notion', 'figma',
   'reddit', 'zoom', 'salesforce', 'okta', 'auth0', 'keycloak', 'cognito', 'authentik', 'zitadel',
   'kakao', 'naver', 'line', 'vk', 'yandex', 'strava', 'patreon', 'pinterest', 'tiktok', 'mailchimp',
-  'hubspot', 'huggingface', 'coinbase', 'roblox', 'osu', 'dribbble', 'click-up',
+  'hubspot', 'huggingface', 'coinbase', 'roblox', 'osu', 'dribbble', 'click-up', 'box', 'kick',
+  'threads', 'yahoo', 'wikimedia',
 ]
 
 const camel = (id) => id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())

@@ -12,6 +12,7 @@ mod atlassian;
 mod auth0;
 mod authentik;
 mod bitbucket;
+mod r#box;
 mod click_up;
 mod cognito;
 mod coinbase;
@@ -27,6 +28,7 @@ mod hubspot;
 mod huggingface;
 mod kakao;
 mod keycloak;
+mod kick;
 mod line;
 mod linkedin;
 mod mailchimp;
@@ -43,10 +45,13 @@ mod salesforce;
 mod slack;
 mod spotify;
 mod strava;
+mod threads;
 mod tiktok;
 mod twitch;
 mod twitter;
 mod vk;
+mod wikimedia;
+mod yahoo;
 mod yandex;
 mod zitadel;
 mod zoom;
@@ -247,6 +252,11 @@ pub const ALL: &[&Builtin] = &[
     &osu::OSU,
     &dribbble::DRIBBBLE,
     &click_up::CLICK_UP,
+    &r#box::BOX,
+    &kick::KICK,
+    &threads::THREADS,
+    &yahoo::YAHOO,
+    &wikimedia::WIKIMEDIA,
 ];
 
 /// The built-in provider with this id.
