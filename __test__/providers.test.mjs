@@ -313,6 +313,25 @@ describe("Apple: form_post callback", () => {
     assert.equal(errorCode(denied), "PROVIDER_ERROR")
   })
 
+  test("through the Node handler with a body Next.js already parsed (an object), as in a Pages Router route", async () => {
+    const auth = lib.createAuth({ oauth: [appleObject()], baseURL: APP, secret: SECRET, salt: SALT })
+    const { jar, code, state } = await startApple(auth, APP)
+    const res = { statusCode: 0, headers: {}, headersSent: false, setHeader(k, v) { this.headers[k.toLowerCase()] = v }, end() { this.headersSent = true } }
+    const req = {
+      method: "POST",
+      url: `${BASE}/callback/apple`,
+      headers: { host: "app.test", cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
+      socket: {},
+      body: { code, state, user: JSON.stringify({ name: { firstName: "Grace", lastName: "Hopper" } }) },
+    }
+    await auth.handler(req, res)
+    assert.equal(res.statusCode, 302)
+    assert.equal(res.headers.location, "/apple-done")
+    const cookies = res.headers["set-cookie"]
+    jar.store({ headers: { getSetCookie: () => cookies } })
+    assert.equal((await sessionUser(auth, jar)).name, "Grace Hopper")
+  })
+
   test("Apple's configuration errors are coded at createAuth", () => {
     const base = { baseURL: APP, secret: SECRET, salt: SALT }
     assert.throws(() => lib.createAuth({ ...base, oauth: [{ id: "apple", clientId: "x" }] }), (e) => e.code === "MISSING_CLIENT_CREDENTIALS" && /APPLE_PRIVATE_KEY/.test(e.message))
