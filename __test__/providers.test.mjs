@@ -194,6 +194,26 @@ describe("every built-in: full sign-in against its recorded shapes", () => {
   })
 })
 
+describe("public clients", () => {
+  test("clientAuth: \"none\" sends no secret, and turns on PKCE where the provider takes it only from public clients (Discord)", async () => {
+    const auth = lib.createAuth({ oauth: [{ ...mock.providerObject("discord"), clientSecret: undefined, clientAuth: "none" }], baseURL: APP, secret: SECRET, salt: SALT })
+    const saved = { auth: SHAPES.discord.auth, pkce: SHAPES.discord.pkce }
+    Object.assign(SHAPES.discord, { auth: "none", pkce: true })
+    try {
+      const { cb, r, jar } = await signInThrough(auth, mock, "discord")
+      assert.equal(cb.headers.get("location"), "/after")
+      assert.equal(r.authorize.searchParams.get("code_challenge_method"), "S256")
+      const body = new URLSearchParams(r.token.body)
+      assert.equal(body.get("client_id"), clientId("discord"))
+      assert.equal(body.has("client_secret"), false)
+      assert.equal(r.token.headers.authorization, undefined)
+      assert.equal((await sessionUser(auth, jar)).sub, "80351110224678912")
+    } finally {
+      Object.assign(SHAPES.discord, saved)
+    }
+  })
+})
+
 describe("profile overrides on a built-in", () => {
   test("each given path replaces the built-in's, the others stay", async () => {
     const auth = lib.createAuth({
