@@ -51,6 +51,11 @@ export interface SignOutOptions {
   redirect?: boolean
   /** Where to land after signing out (the server validates it; default `/`). */
   redirectTo?: string
+  /**
+   * Also end the session at the OpenID provider: the answer's `url` is its end-session endpoint
+   * (with `id_token_hint` when tokens are stored), which returns the user to `redirectTo`.
+   */
+  federated?: boolean
 }
 
 export interface AuthClient {
@@ -64,7 +69,16 @@ export interface AuthClient {
   getSession(): Promise<GetSessionResult>
   /** Fetches a CSRF token (and sets its cookie). */
   getCsrfToken(): Promise<CsrfTokenResult>
+  /**
+   * Runs the server's `callbacks.session` hook with `trigger: "update"` and this `data`, and
+   * re-seals the session (403 `UPDATE_NOT_ALLOWED` without that hook). Other tabs refetch.
+   */
+  updateSession(data: unknown): Promise<UpdateSessionResult>
 }
+
+export type UpdateSessionResult =
+  | { ok: true; session: Session | null }
+  | { ok: false; error: AuthClientError }
 
 export declare function createAuthClient(options?: AuthClientOptions): AuthClient
 

@@ -208,6 +208,7 @@ function createAuthClient(options) {
     if (!csrf.ok) return { ok: false, error: csrf.error }
     const payload = {}
     if (o.redirectTo !== undefined) payload.redirectTo = String(o.redirectTo)
+    if (o.federated === true) payload.federated = true
     const result = await request("POST", "signOut", {
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.csrfToken },
       body: JSON.stringify(payload),
@@ -219,6 +220,30 @@ function createAuthClient(options) {
     return { ok: true, url }
   }
 
+  /**
+   * Asks the server's `callbacks.session` hook to update the session with `data` (trigger
+   * "update"); resolves { ok: true, session } or { ok: false, error } (403 UPDATE_NOT_ALLOWED
+   * without a session hook). Other tabs are told to refetch.
+   */
+  async function updateSession(data) {
+    const csrf = await getCsrfToken()
+    if (!csrf.ok) return { ok: false, error: csrf.error }
+    let body
+    try {
+      body = JSON.stringify({ data: data === undefined ? null : data })
+    } catch {
+      return { ok: false, error: clientError("INVALID_DATA", "updateSession(data): data must be JSON-serialisable") }
+    }
+    const result = await request("POST", "session", {
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.csrfToken },
+      body,
+    })
+    if (!result.ok) return { ok: false, error: result.error }
+    const session = result.json.session && typeof result.json.session === "object" ? result.json.session : null
+    notifyOtherTabs("updateSession")
+    return { ok: true, session }
+  }
+
   return {
     basePath,
     baseURL,
@@ -226,6 +251,7 @@ function createAuthClient(options) {
     signOut,
     getSession,
     getCsrfToken,
+    updateSession,
   }
 }
 

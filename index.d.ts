@@ -5,17 +5,89 @@ export interface User {
   sub: string
   name?: string | null
   email?: string | null
-  image?: string | null
-  /** `true` only when the provider says the email is verified; `false` otherwise; `null` without an email. */
+  /**
+   * `true` only when the provider says the email is verified (SPEC §4 rule 13: `email_verified`,
+   * GitHub's `/user/emails` flag, …); `false` otherwise; `null` when there is no email.
+   * Never link accounts by an unverified email.
+   */
   emailVerified?: boolean | null
+  image?: string | null
   /** The id of the provider the user signed in with, e.g. "github". */
   provider: string
 }
 
+/**
+ * The session. Fields your `callbacks.session` hook adds (to `user`, or top level) come back from
+ * `getSession` everywhere; type them by module augmentation:
+ * `declare module "@aura-stack/auth" { interface User { role: string } interface Session { plan: string } }`.
+ */
 export interface Session {
   user: User
   /** When the session ends, ISO 8601. */
   expires: string
+}
+
+/** What the provider returned at sign-in, as the hooks see it (SPEC §8). */
+export interface Account {
+  provider: string
+  type: "oidc" | "oauth"
+  providerAccountId: string
+  issuer?: string | null
+  accessToken: string
+  refreshToken?: string | null
+  /** Unix seconds. */
+  expiresAt?: number | null
+  scope?: string | null
+  idToken?: string | null
+  tokenType: string
+}
+
+/** The provider's tokens, as a provider's `profile` function receives them. */
+export type ProviderTokens = Pick<Account, "accessToken" | "refreshToken" | "expiresAt" | "scope" | "idToken" | "tokenType">
+
+export interface SignInHookArgs {
+  user: User
+  account: Account
+  /** The provider's raw profile (userinfo, or id_token claims merged with userinfo). */
+  profile: Record<string, unknown>
+}
+
+export type SessionHookArgs =
+  | (SignInHookArgs & { session: Session; trigger: "signIn"; data?: undefined })
+  | { session: Session; user: User; trigger: "update"; data: unknown; account?: undefined; profile?: undefined }
+
+export interface Callbacks {
+  /** `true` continues; `false` ends on the error page with ACCESS_DENIED; a path/URL goes there instead (no session). */
+  signIn?: (args: SignInHookArgs) => boolean | string | Promise<boolean | string>
+  /**
+   * Returns the session to seal, at sign-in and on `updateSession(data)`. It may add fields to
+   * `session.user` and top-level fields (not `expires`) and change `name`/`image`; `sub`,
+   * `provider`, `email` and `emailVerified` always stay the provider's.
+   */
+  session?: (args: SessionHookArgs) => Session | Promise<Session>
+  /** Where to go after sign-in; the result still passes the redirect rule (same origin or trusted). */
+  redirect?: (args: { url: string; baseURL: string }) => string | Promise<string>
+  /** How long a hook may run (default 10000 ms); past it the sign-in fails with CALLBACK_ERROR. */
+  timeoutMs?: number
+}
+
+/** Fire-and-forget notifications: not awaited; a throw is logged (EVENT_ERROR) and never fails the request. */
+export interface Events {
+  signIn?: (args: { user: User; account: Account }) => void | Promise<void>
+  signOut?: (args: { session: Session | null }) => void | Promise<void>
+  updateSession?: (args: { session: Session; provider: string }) => void | Promise<void>
+  /** Every error-level failure the core reports (the same entries the logger gets). */
+  error?: (args: { code: string; message: string; provider: string | null }) => void | Promise<void>
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "off"
+
+/** A log entry: never holds a secret, token, authorization code or cookie value. */
+export interface LogEntry {
+  level: Exclude<LogLevel, "off">
+  code: string
+  message: string
+  provider?: string
 }
 
 export type SessionResult =
@@ -23,7 +95,7 @@ export type SessionResult =
   | { authenticated: false; session: null }
 
 /** Dot paths into the provider's profile, tried in order. `a+b` joins values with a space, `{path}` builds a template. */
-export type ProfilePaths = string | string[]
+export type ProfilePath = string | string[]
 
 /** Fields every provider object may set; every URL overrides the built-in or discovered one. */
 export interface ProviderOptions {
@@ -43,13 +115,29 @@ export interface ProviderOptions {
   /** Token-endpoint client authentication; "none" = a public client (PKCE, no secret). */
   clientAuth?: "client_secret_basic" | "client_secret_post" | "none"
   /**
-   * Which profile fields hold the user's id, name, email, image and email-verification flag;
-   * each field given replaces the built-in's. For OpenID Connect `sub` is always the id_token's.
+   * Which profile fields hold the user's id, name, email, image and email-verification signal:
+   * dot paths (`"data.name"`, `"data.0.id"`), or a list of them tried in order (`["name", "login"]`);
+   * on a built-in each field given replaces the built-in's. Or a function (a hook).
+   * For OpenID Connect providers the subject is always the verified id_token's `sub`.
    */
-  profile?: { sub?: ProfilePaths; name?: ProfilePaths; email?: ProfilePaths; image?: ProfilePaths; emailVerified?: ProfilePaths }
+  profile?: { sub?: ProfilePath; name?: ProfilePath; email?: ProfilePath; image?: ProfilePath; emailVerified?: ProfilePath } | ProfileFunction
   /** Extra authorization request parameters (e.g. `{ prompt: "consent" }`). */
   authorizationParams?: Record<string, string>
+  /** Keep the provider's tokens (sealed in `<prefix>.tokens.<id>`) for `api.getAccessToken`. */
+  storeTokens?: boolean
+  /** Revoke the stored tokens at sign-out (RFC 7009), best effort. Needs `storeTokens`. */
+  revokeTokens?: boolean
+  /** RFC 7009 revocation endpoint (OIDC: discovered when not given). */
+  revocationURL?: string
+  /** RP-initiated logout endpoint for `signOut({ federated: true })` (OIDC: discovered when not given). */
+  endSessionURL?: string
 }
+
+/**
+ * A provider's `profile` may also be a function of the raw profile and tokens (a hook, run at
+ * sign-in). It shapes name, email, image and emailVerified; for OpenID Connect it cannot change `sub`.
+ */
+export type ProfileFunction = (profile: Record<string, any>, tokens: ProviderTokens) => Partial<User> | Promise<Partial<User>>
 
 /** Microsoft Entra ID: `tenant` is `common` (default), `organizations`, `consumers` or the tenant id (GUID). Env: MICROSOFT_ENTRA_ID_TENANT. */
 export interface MicrosoftEntraIdOptions extends Partial<ProviderOptions> {
@@ -110,6 +198,11 @@ export interface AuthConfig {
     maxAge?: number
     /** Seconds; the cookie is re-issued by /session only when older than this. Default 1 day. */
     updateAge?: number
+    /**
+     * Seconds; the longest a session lives from sign-in, however often it rolls. Default 365 days.
+     * Lowering it (or maxAge) applies to sessions already issued.
+     */
+    maxDuration?: number
   }
   /** Extra origins allowed as redirect targets and request origins. */
   trustedOrigins?: string[]
@@ -120,6 +213,13 @@ export interface AuthConfig {
   pages?: { signIn?: string; error?: string }
   /** Outbound calls to providers. Defaults: 10000 ms, 1 MiB. */
   http?: { timeoutMs?: number; maxResponseBytes?: number }
+  /** The app decides who signs in and what the session holds (run at sign-in and update, never on reads). */
+  callbacks?: Callbacks
+  events?: Events
+  /** Structured log entries for every failure code; default level "error" to the console. */
+  logger?: { level?: LogLevel; log?: (entry: LogEntry) => void }
+  /** Shorthand for `logger: { level: "debug" }`. */
+  debug?: boolean
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */
@@ -128,8 +228,24 @@ export type HeadersInput =
   | Headers
   | Record<string, string | string[] | undefined>
 
+export interface AccessTokenResult {
+  accessToken: string
+  /** Unix seconds, or null when the provider gave no expiry. */
+  expiresAt: number | null
+  scope: string | null
+}
+
 export interface AuthAPI {
   getSession(options: { headers: HeadersInput }): Promise<SessionResult>
+  /**
+   * The signed-in user's access token for `providerId` (needs `storeTokens: true` on it), refreshed
+   * first when under 60 s are left (one refresh per refresh token at a time in this process).
+   * Throws `AuraAuthError`: UNAUTHENTICATED, NO_TOKENS, REFRESH_TOKEN_INVALID (the token cookie is
+   * cleared; the session stays), PROVIDER_UNAVAILABLE (nothing changes), UNKNOWN_PROVIDER.
+   */
+  getAccessToken(providerId: string, options: { req: IncomingMessage; res: ServerResponse }): Promise<AccessTokenResult>
+  /** The same for Web handlers: Set-Cookie lines to send come back as `setCookie`. */
+  getAccessToken(providerId: string, options: { headers: HeadersInput }): Promise<AccessTokenResult & { setCookie: string[] }>
 }
 
 export type WebHandler = (request: Request) => Promise<Response>
@@ -141,8 +257,10 @@ export interface AuthInstance {
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>
   /** Test support only. */
   internal: {
-    /** A Cookie header value (`name=value`) holding a session for `user`. */
+    /** A Cookie header value (`name=value`) holding a session for `user`. Throws `TESTING_ONLY` in production. */
     sealSessionForTesting(user: User, options?: { secure?: boolean }): string
+    /** Proves the panic guard: a native panic becomes this call's exception. */
+    panicForTesting(): void
   }
 }
 

@@ -3,6 +3,7 @@
 
 const { NativeAuth } = require('./native.js')
 const { createNodeHandler, one, MAX_BODY } = require('./node-adapter.js')
+const { createHooks } = require('./hooks.js')
 
 class AuraAuthError extends Error {
   constructor(code, message) {
@@ -112,12 +113,19 @@ function toWebResponse(r) {
   return new Response(empty ? null : r.body, { status: r.status, headers })
 }
 
+/** Adds Set-Cookie lines to a Node response, keeping any it already has. */
+function appendSetCookie(res, lines) {
+  const prev = res.getHeader('set-cookie')
+  const list = prev === undefined ? [] : Array.isArray(prev) ? prev : [String(prev)]
+  res.setHeader('set-cookie', [...list, ...lines])
+}
+
 /** A stand-in used only while `next build` collects pages without secrets: every use throws. */
 function unavailable(error) {
   const fail = () => {
     throw error
   }
-  return { warnings: () => [], handle: fail, handleAsync: fail, getSession: fail, sealSessionForTesting: fail, panicForTesting: fail }
+  return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail }
 }
 
 const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS', 'MISSING_ISSUER'])
@@ -126,9 +134,12 @@ function createAuth(config = {}) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new AuraAuthError('INVALID_CONFIG', 'createAuth expects a configuration object, e.g. createAuth({ oauth: ["github"] }).')
   }
+  const hooks = createHooks(config, (code, message) => {
+    throw new AuraAuthError(code, message)
+  })
   let native
   try {
-    native = new NativeAuth(JSON.stringify({ config, env: collectEnv(config) }))
+    native = new NativeAuth(JSON.stringify({ config: hooks.nativeConfig, env: collectEnv(config) }))
   } catch (e) {
     const error = translateError(e)
     // `next build` imports every page module with NODE_ENV=production; secrets and provider
@@ -149,6 +160,8 @@ function createAuth(config = {}) {
     const req = await fromWebRequest(request)
     let r = native.handle(req)
     if (r === null) r = await native.handleAsync(req)
+    if (r.hook) r = await hooks.settle(native, req, r)
+    if (r.events || r.log) hooks.report(r)
     return toWebResponse(r)
   }
 
@@ -170,6 +183,36 @@ function createAuth(config = {}) {
     },
   }
 
+  /**
+   * The stored access token of `providerId` for the signed-in user (`storeTokens`), refreshed
+   * when under a minute is left. With `{ req, res }` a refreshed cookie is written through `res`;
+   * with `{ headers }` the Set-Cookie lines come back as `setCookie`.
+   */
+  async function getAccessToken(providerId, options) {
+    const o = options || {}
+    const headers = o.headers ?? (o.req && o.req.headers)
+    const cookie = cookieOf(headers)
+    const proto = trustProxy ? headerOf(headers, 'x-forwarded-proto') : undefined
+    let out
+    try {
+      out = JSON.parse(native.accessToken(String(providerId), cookie, proto))
+      if (out.refresh) out = JSON.parse(await native.refreshAccessToken(String(providerId), cookie, proto))
+    } catch (e) {
+      throw translateError(e)
+    }
+    const setCookie = out.setCookie || []
+    if (o.res && setCookie.length) appendSetCookie(o.res, setCookie)
+    if (!out.ok) {
+      const error = new AuraAuthError(out.code, out.message)
+      if (!o.res) error.setCookie = setCookie
+      throw error
+    }
+    const result = { accessToken: out.accessToken, expiresAt: out.expiresAt ?? null, scope: out.scope ?? null }
+    if (!o.res) result.setCookie = setCookie
+    return result
+  }
+  api.getAccessToken = getAccessToken
+
   const internal = {
     /** Test support: a Cookie header value holding a session for `user`. */
     sealSessionForTesting(user, options = {}) {
@@ -185,7 +228,7 @@ function createAuth(config = {}) {
     },
   }
 
-  return { handlers, api, handler: createNodeHandler(native), internal }
+  return { handlers, api, handler: createNodeHandler(native, hooks), internal }
 }
 
 // The built-in provider ids (the Rust core holds their descriptions). Each has a helper named
@@ -216,4 +259,4 @@ function oauth(options) {
   return { ...options, type: 'oauth' }
 }
 
-module.exports = { createAuth, AuraAuthError, oidc, oauth, BUILT_IN_PROVIDERS, ...helpers }
+module.exports = { createAuth, AuraAuthError, oidc, oauth, BUILT_IN_PROVIDERS, ...helpers, __collectEnvForTesting: collectEnv }

@@ -93,25 +93,35 @@ function writeNode(res, r, method) {
   res.end(method === 'HEAD' || !r.body ? undefined : r.body)
 }
 
-function createNodeHandler(native) {
+/** The core's answer after the app's hooks (when it handed over) and with events reported. */
+async function settled(native, hooks, request, r) {
+  if (r.hook) r = await hooks.settle(native, request, r)
+  if (r.events || r.log) hooks.report(r)
+  return r
+}
+
+function createNodeHandler(native, hooks) {
   return function handler(req, res) {
     const method = (req.method || 'GET').toUpperCase()
     if (method === 'GET' || method === 'HEAD') {
-      // No body to wait for: stay synchronous unless the core needs the network.
+      // No body to wait for: stay synchronous unless the core needs the network or hooks.
       const request = requestOf(req, method, undefined)
       const r = native.handle(request)
-      if (r !== null) {
+      if (r !== null && !r.hook) {
+        if (r.events || r.log) hooks.report(r)
         writeNode(res, r, method)
         return Promise.resolve()
       }
-      return native.handleAsync(request).then((r) => writeNode(res, r, method))
+      return (r === null ? native.handleAsync(request) : Promise.resolve(r))
+        .then((r) => settled(native, hooks, request, r))
+        .then((r) => writeNode(res, r, method))
     }
     return readBody(req).then(
       async (body) => {
         const request = requestOf(req, method, body)
         let r = native.handle(request)
         if (r === null) r = await native.handleAsync(request)
-        writeNode(res, r, method)
+        writeNode(res, await settled(native, hooks, request, r), method)
       },
       () => {
         if (!res.headersSent) writeNode(res, errorResponse(400, 'BAD_REQUEST', 'The request body could not be read.'), 'GET')

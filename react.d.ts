@@ -7,9 +7,9 @@ export type { Session, User } from "./client"
 export type SessionStatus = "loading" | "authenticated" | "unauthenticated"
 
 export type SessionContextValue =
-  | { session: Session; status: "authenticated"; update(): Promise<Session | null> }
-  | { session: null; status: "loading"; update(): Promise<Session | null> }
-  | { session: null; status: "unauthenticated"; update(): Promise<Session | null> }
+  | { session: Session; status: "authenticated"; update(data?: unknown): Promise<Session | null> }
+  | { session: null; status: "loading"; update(data?: unknown): Promise<Session | null> }
+  | { session: null; status: "unauthenticated"; update(data?: unknown): Promise<Session | null> }
 
 export interface SessionProviderProps {
   children?: React.ReactNode
@@ -35,7 +35,9 @@ export declare function SessionProvider(props: SessionProviderProps): React.Reac
 
 /**
  * The current session from the nearest `<SessionProvider>`: `{ session, status, update }`.
- * `update()` refetches it. Sign-out in another tab is picked up (BroadcastChannel, or the storage event).
+ * `update()` refetches it; `update(data)` runs the server's `callbacks.session` hook (trigger
+ * "update") and shows the re-sealed session. Sign-out or an update in another tab is picked up
+ * (BroadcastChannel, or the storage event).
  * Throws when used outside a `<SessionProvider>`.
  */
 export declare function useSession(): SessionContextValue

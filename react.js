@@ -59,7 +59,7 @@ function SessionProvider(props) {
     }
   }, [])
 
-  const update = React.useCallback(() => {
+  const refetch = React.useCallback(() => {
     if (inflight.current) return inflight.current
     const p = clientRef.current
       .getSession()
@@ -86,18 +86,33 @@ function SessionProvider(props) {
     return p
   }, [])
 
+  // `update()` refetches; `update(data)` asks the server's session hook to change the session
+  // (POST /session), shows the result here, and other tabs refetch.
+  const update = React.useCallback(
+    (data) => {
+      if (data === undefined) return refetch()
+      return clientRef.current.updateSession(data).then((result) => {
+        if (!result.ok) return null
+        const session = result.session
+        if (mounted.current) setState({ session, status: statusOf(session) })
+        return session
+      })
+    },
+    [refetch],
+  )
+
   // Unknown on mount: fetch it.
   React.useEffect(() => {
-    if (!seeded) update()
+    if (!seeded) refetch()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   // Refetch when the window regains focus / becomes visible.
   React.useEffect(() => {
     if (!refetchOnWindowFocus || typeof window === "undefined") return undefined
-    const onFocus = () => update()
+    const onFocus = () => refetch()
     const onVisibility = () => {
-      if (typeof document !== "undefined" && document.visibilityState === "visible") update()
+      if (typeof document !== "undefined" && document.visibilityState === "visible") refetch()
     }
     window.addEventListener("focus", onFocus)
     if (typeof document !== "undefined") document.addEventListener("visibilitychange", onVisibility)
@@ -105,23 +120,24 @@ function SessionProvider(props) {
       window.removeEventListener("focus", onFocus)
       if (typeof document !== "undefined") document.removeEventListener("visibilitychange", onVisibility)
     }
-  }, [refetchOnWindowFocus, update])
+  }, [refetchOnWindowFocus, refetch])
 
   // Optional polling.
   React.useEffect(() => {
     if (!refetchInterval || refetchInterval <= 0 || typeof window === "undefined") return undefined
-    const id = setInterval(() => update(), refetchInterval * 1000)
+    const id = setInterval(() => refetch(), refetchInterval * 1000)
     return () => clearInterval(id)
-  }, [refetchInterval, update])
+  }, [refetchInterval, refetch])
 
-  // Sign-out (or sign-in) in another tab: BroadcastChannel, with the storage event as a fallback.
+  // Sign-out, sign-in or a session update in another tab: BroadcastChannel, with the storage
+  // event as a fallback.
   React.useEffect(() => {
     if (typeof window === "undefined") return undefined
     const onMessage = (data) => {
       if (data && data.event === "signOut") {
         setState({ session: null, status: "unauthenticated" })
       }
-      update()
+      refetch()
     }
     let channel = null
     try {
@@ -137,7 +153,7 @@ function SessionProvider(props) {
       try {
         onMessage(JSON.parse(e.newValue))
       } catch {
-        update()
+        refetch()
       }
     }
     window.addEventListener("storage", onStorage)
@@ -145,7 +161,7 @@ function SessionProvider(props) {
       if (channel) channel.close()
       window.removeEventListener("storage", onStorage)
     }
-  }, [update])
+  }, [refetch])
 
   const value = React.useMemo(
     () => ({ session: state.session, status: state.status, update }),

@@ -291,17 +291,23 @@ describe("CVE-2023-48309: a state/PKCE (flow) or CSRF cookie is never accepted a
     const res = await fetch(cb, { redirect: "manual", headers: { cookie: `aura-auth.flow=${session}` } })
     assert.equal(errorCode(res), "FLOW_COOKIE_MISSING")
   })
-  test("CVE-2023-48309: an http session cookie under the https (__Secure-) name is not a session", async () => {
+  test("CVE-2023-48309: an http session cookie under the https (__Host-) name is not a session, nor the reverse (rule 11)", async () => {
     const cookie = app.auth.internal.sealSessionForTesting({ sub: "1", provider: "github" })
     const value = cookie.split("=").slice(1).join("=")
-    const secureAuth = lib.createAuth({ oauth: world.providers(), baseURL: APP, secret: SECRET, salt: SALT })
-    assert.deepEqual(await secureAuth.api.getSession({ headers: { cookie: `__Secure-aura-auth.session=${value}` } }), { authenticated: true, session: (await app.auth.api.getSession({ headers: { cookie } })).session })
-    // The binding is to the *logical* name (purpose), so the prefix swap is harmless; but a
-    // session of another cookie prefix (another app on the same domain) does not open.
+    const secureAuth = lib.createAuth({ oauth: world.providers(), baseURL: APP.replace("http:", "https:"), secret: SECRET, salt: SALT })
+    // The full cookie name is the associated data: the plain-name value never opens as __Host-.
+    for (const name of ["__Host-aura-auth.session", "__Secure-aura-auth.session", "aura-auth.session"]) {
+      assert.deepEqual(await secureAuth.api.getSession({ headers: { cookie: `${name}=${value}` } }), signedOut, name)
+    }
+    const hostCookie = secureAuth.internal.sealSessionForTesting({ sub: "2", provider: "github" }, { secure: true })
+    assert.equal((await secureAuth.api.getSession({ headers: { cookie: hostCookie } })).session.user.sub, "2")
+    const hostValue = hostCookie.split("=").slice(1).join("=")
+    assert.deepEqual(await app.auth.api.getSession({ headers: { cookie: `aura-auth.session=${hostValue}` } }), signedOut)
+    // A session of another cookie prefix (another app on the same domain) does not open either.
     const otherApp = lib.createAuth({ oauth: world.providers(), baseURL: APP, secret: SECRET, salt: SALT, cookies: { prefix: "other" } })
     const otherCookie = otherApp.internal.sealSessionForTesting({ sub: "2", provider: "github" }, { secure: true })
     const otherValue = otherCookie.split("=").slice(1).join("=")
-    assert.deepEqual(await secureAuth.api.getSession({ headers: { cookie: `__Secure-aura-auth.session=${otherValue}` } }), signedOut)
+    assert.deepEqual(await secureAuth.api.getSession({ headers: { cookie: `__Host-aura-auth.session=${otherValue}` } }), signedOut)
   })
 })
 
@@ -428,7 +434,7 @@ describe("the secure-cookie choice never leaks between requests", () => {
   after(() => proxied.close())
 
   const expectCookie = (line, secure, name) => {
-    const prefix = secure ? (name === "csrf" ? "__Host-" : "__Secure-") : ""
+    const prefix = secure ? "__Host-" : ""
     assert.ok(line.startsWith(`${prefix}aura-auth.${name}=`), `${secure ? "https" : "http"} → ${line.slice(0, 40)}`)
     assert.equal(/;\s*Secure/i.test(line), secure, line.slice(0, 60))
   }
@@ -444,7 +450,7 @@ describe("the secure-cookie choice never leaks between requests", () => {
       const c = await fetch(`${proxied.base}/csrfToken`, { headers: h })
       expectCookie(c.headers.getSetCookie()[0], secure, "csrf")
       // A bad session cookie is cleared under this request's scheme's name only.
-      const cleared = await fetch(`${proxied.base}/session`, { headers: { ...h, cookie: `${secure ? "__Secure-" : ""}aura-auth.session=bad` } })
+      const cleared = await fetch(`${proxied.base}/session`, { headers: { ...h, cookie: `${secure ? "__Host-" : ""}aura-auth.session=bad` } })
       expectCookie(cleared.headers.getSetCookie()[0], secure, "session")
       // The http session opens over http only.
       const r = await (await fetch(`${proxied.base}/session`, { headers: { ...h, cookie: insecureSession } })).json()
@@ -474,7 +480,7 @@ describe("the secure-cookie choice never leaks between requests", () => {
       assert.equal((await auth.api.getSession({ headers: { cookie: httpCookie, "x-forwarded-proto": "https" } })).authenticated, false)
     }
   })
-  test("a whole sign-in over https (X-Forwarded-Proto) sets __Secure- cookies; the next http sign-in does not", async () => {
+  test("a whole sign-in over https (X-Forwarded-Proto) sets __Host- cookies; the next http sign-in does not", async () => {
     for (const proto of ["https", "http", "https"]) {
       const secure = proto === "https"
       const start = await fetch(`${proxied.base}/signIn/github`, { headers: { "x-forwarded-proto": proto }, redirect: "manual" })

@@ -2,7 +2,7 @@
 // server, through `handler` on node:http and through the guide's hand-written adapter.
 import { test, describe, before, after } from "node:test"
 import assert from "node:assert/strict"
-import { startProviders, startApp, signIn, sessionOf, signOut, go, CookieJar, SECRET, SALT } from "./helpers/world.mjs"
+import { startProviders, startApp, startSignIn, signIn, sessionOf, signOut, go, CookieJar, SECRET, SALT } from "./helpers/world.mjs"
 
 let world
 before(async () => {
@@ -80,7 +80,7 @@ for (const mount of ["handler", "guide"]) {
       const missing = await go(jar, `${app.base}/nope`)
       assert.equal(missing.status, 404)
       assert.equal((await missing.json()).error.code, "NOT_FOUND")
-      const wrong = await go(jar, `${app.base}/session`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })
+      const wrong = await go(jar, `${app.base}/csrfToken`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })
       assert.equal(wrong.status, 405)
       assert.equal(wrong.headers.get("allow"), "GET, HEAD")
       const wrong2 = await go(jar, `${app.base}/signOut`)
@@ -98,7 +98,8 @@ describe("Node handler details", () => {
   after(() => app.close())
 
   test("keeps every Set-Cookie as its own header (chunked session)", async () => {
-    world.github.setUser({ name: "N".repeat(2000), avatar_url: `http://127.0.0.1/${"a".repeat(2000)}.png` })
+    // Each field at its size limit (the name is cut to 256 characters, 4 bytes each): two chunks.
+    world.github.setUser({ name: "😀".repeat(300), email: `${"e".repeat(300)}@x.test`, avatar_url: `http://127.0.0.1/${"a".repeat(2020)}.png` })
     try {
       const jar = new CookieJar()
       const { res } = await signIn(app, jar, "github")
@@ -107,7 +108,8 @@ describe("Node handler details", () => {
       assert.ok(cookies.some((c) => c.startsWith("aura-auth.session.1=")), "chunk 1")
       assert.ok(cookies[0].startsWith("aura-auth.flow=;"), "flow cookie cleared first")
       const { body } = await sessionOf(app, jar)
-      assert.equal(body.session.user.name, "N".repeat(2000))
+      assert.equal(body.session.user.name, "😀".repeat(256))
+      assert.equal(body.session.user.email, `${"e".repeat(300)}@x.test`)
     } finally {
       world.github.setUser(null)
     }
@@ -259,7 +261,10 @@ describe("pages", () => {
     for (const [pages, expected] of cases) {
       const app = await startApp((origin) => ({ oauth: world.providers(), baseURL: origin, secret: SECRET, salt: SALT, pages }))
       try {
-        const res = await go(new CookieJar(), `${app.base}/callback/github?error=access_denied`)
+        const jar = new CookieJar()
+        const { authorizeUrl } = await startSignIn(app, jar, "github")
+        const state = new URL(authorizeUrl).searchParams.get("state")
+        const res = await go(jar, `${app.base}/callback/github?error=access_denied&state=${state}`)
         assert.equal(res.status, 302)
         assert.equal(res.headers.get("location"), expected)
       } finally {

@@ -32,7 +32,7 @@ function codeOf(res) {
   const loc = new URL(res.headers.get("location"), "http://x")
   assert.equal(loc.pathname, "/api/auth/error")
   assert.ok(
-    !res.headers.getSetCookie().some((c) => /^(__Secure-)?aura-auth\.session/.test(c) && !/Max-Age=0/.test(c)),
+    !res.headers.getSetCookie().some((c) => /^(__Host-)?aura-auth\.session/.test(c) && !/Max-Age=0/.test(c)),
     "no session cookie",
   )
   return loc.searchParams.get("code")

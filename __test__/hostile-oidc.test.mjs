@@ -24,7 +24,7 @@ function refusedWith(res, code) {
   const loc = new URL(res.headers.get("location"), "http://x")
   assert.equal(loc.pathname, "/api/auth/error")
   assert.equal(loc.searchParams.get("code"), code)
-  const sessions = res.headers.getSetCookie().filter((c) => /^(__Secure-)?aura-auth\.session/.test(c) && !/Max-Age=0/.test(c))
+  const sessions = res.headers.getSetCookie().filter((c) => /^(__Host-)?aura-auth\.session/.test(c) && !/Max-Age=0/.test(c))
   assert.deepEqual(sessions, [], "no session cookie is set")
 }
 

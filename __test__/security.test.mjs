@@ -130,8 +130,9 @@ describe("rule 3: state, PKCE and nonce fail closed and are bound to the provide
 
   test("the provider answering ?error=access_denied leads to the error page, not a 500", async () => {
     const jar = new CookieJar()
-    await startSignIn(app, jar, "github")
-    const res = await go(jar, `${app.base}/callback/github?error=access_denied&state=x`)
+    const { authorizeUrl } = await startSignIn(app, jar, "github")
+    const state = new URL(authorizeUrl).searchParams.get("state")
+    const res = await go(jar, `${app.base}/callback/github?error=access_denied&state=${state}`)
     assert.equal(errorCode(res), "ACCESS_DENIED")
     const page = await go(jar, new URL(res.headers.get("location"), app.origin).href)
     assert.equal(page.status, 400)

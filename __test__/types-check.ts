@@ -29,3 +29,35 @@ export async function ssr(req: IncomingMessage, res: ServerResponse, headers: In
 export function codeOf(e: unknown): string | undefined {
   return e instanceof AuraAuthError ? e.code : undefined
 }
+
+// Hooks, typed by module augmentation of User / Session (as an app would in its own .d.ts).
+declare module "../index.js" {
+  interface User {
+    role?: string
+  }
+  interface Session {
+    plan?: string
+  }
+}
+
+export const withHooks = createAuth({
+  oauth: [github({ profile: (raw, tokens) => ({ name: String(raw.login), image: tokens.accessToken ? null : null }) })],
+  callbacks: {
+    signIn: async ({ user, account }) => (user.email?.endsWith("@example.com") && account.provider === "github") || "/not-allowed",
+    session: async ({ session, trigger, data }) => ({ ...session, plan: trigger === "update" ? String(data) : "free", user: { ...session.user, role: "admin" } }),
+    redirect: ({ url, baseURL }) => (url.startsWith("/") ? url : baseURL),
+    timeoutMs: 5000,
+  },
+  events: { signIn: ({ user }) => void user.sub, error: ({ code }) => void code },
+  logger: { level: "warn", log: (entry) => void entry.code },
+})
+
+export async function readsAugmented(headers: IncomingHttpHeaders) {
+  const r = await withHooks.api.getSession({ headers })
+  if (r.authenticated) {
+    const role: string | undefined = r.session.user.role
+    const plan: string | undefined = r.session.plan
+    void role
+    void plan
+  }
+}

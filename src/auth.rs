@@ -1,15 +1,18 @@
 //! One configured instance: validated config, an outbound client, and per-provider runtime state
 //! (discovered endpoints and JWKS, cached per instance). Requests are dispatched here.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use crate::actions;
+use crate::clock;
 use crate::config::{parse_input, Config};
 use crate::context::{session_scheme, Context};
 use crate::cookies::RequestCookies;
 use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
+use crate::hooks::{apply_profile, Ticket, TicketKind};
 use crate::oidc::{discovery, jwks::JwksCache};
 use crate::outbound::Outbound;
 use crate::providers::{profile::User, ProviderSpec};
@@ -17,6 +20,8 @@ use crate::request::Request;
 use crate::response::Response;
 use crate::router::{route, Route};
 use crate::session::{self, SessionData, SIGNED_OUT_JSON};
+use crate::tokens::{self, TokenOptions, TokenSet};
+use url::Url;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -30,6 +35,10 @@ pub struct ProviderRuntime {
     endpoints: RwLock<Option<(Arc<Endpoints>, Option<Instant>)>>,
     /// One discovery at a time per provider.
     discovering: tokio::sync::Mutex<()>,
+    /// `storeTokens`, `revokeTokens` and their endpoints.
+    pub tokens: TokenOptions,
+    /// Revocation and end-session endpoints learned by discovery (explicit ones win).
+    discovered_logout: RwLock<(Option<Url>, Option<Url>)>,
     pub jwks: JwksCache,
     /// The last discovery failure: callers queued behind it fail fast instead of each waiting
     /// out another timeout.
@@ -37,9 +46,11 @@ pub struct ProviderRuntime {
 }
 
 impl ProviderRuntime {
-    fn new(spec: &ProviderSpec) -> Self {
+    fn new(spec: &ProviderSpec, tokens: &TokenOptions) -> Self {
         ProviderRuntime {
             spec: spec.clone(),
+            tokens: tokens.clone(),
+            discovered_logout: RwLock::new((None, None)),
             endpoints: RwLock::new(Endpoints::from_spec(spec).map(|e| (Arc::new(e), None))),
             discovering: tokio::sync::Mutex::new(()),
             jwks: JwksCache::default(),
@@ -56,6 +67,22 @@ impl ProviderRuntime {
         }
     }
 
+    /// The RFC 7009 revocation endpoint: configured, else discovered.
+    pub fn revocation_url(&self) -> Option<Url> {
+        self.tokens
+            .revocation_url
+            .clone()
+            .or_else(|| self.discovered_logout.read().ok().and_then(|s| s.0.clone()))
+    }
+
+    /// The RP-initiated logout endpoint: configured, else discovered.
+    pub fn end_session_url(&self) -> Option<Url> {
+        self.tokens
+            .end_session_url
+            .clone()
+            .or_else(|| self.discovered_logout.read().ok().and_then(|s| s.1.clone()))
+    }
+
     fn stale(&self) -> Option<Arc<Endpoints>> {
         self.endpoints
             .read()
@@ -70,22 +97,37 @@ enum NeedsNetwork<'p> {
     Callback(&'p ProviderRuntime),
     /// A sign-in with an OpenID provider whose endpoints are not (or no longer) known.
     Discovery(&'p ProviderRuntime),
+    /// A sign-out that revokes stored tokens, or needs the provider's end-session endpoint.
+    SignOut(&'p ProviderRuntime),
 }
+
+/// One refresh per refresh token at a time (single flight). A finished refresh stays here for
+/// [`REFRESH_GRACE`], so callers that still hold the old (rotated) refresh token get the new
+/// tokens instead of spending the old one again.
+type RefreshSlot = Arc<tokio::sync::OnceCell<std::result::Result<TokenSet, AuthError>>>;
+const REFRESH_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub struct Auth {
     pub config: Config,
     pub outbound: Outbound,
     pub providers: Vec<ProviderRuntime>,
+    refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
 }
 
 impl Auth {
     pub fn new(input_json: &str) -> Result<Auth> {
         let config = Config::from_input(parse_input(input_json)?)?;
-        let providers = config.providers.iter().map(ProviderRuntime::new).collect();
+        let providers = config
+            .providers
+            .iter()
+            .zip(&config.token_options)
+            .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
+            .collect();
         Ok(Auth {
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,
+            refreshing: Mutex::new(HashMap::new()),
         })
     }
 
@@ -116,8 +158,20 @@ impl Auth {
         }
         let issuer = p.spec.issuer.as_deref().unwrap_or_default();
         let result = match discovery::discover(&self.outbound, issuer).await {
-            Ok((meta, lifetime)) => Endpoints::from_discovery(&p.spec, &meta)
-                .map(|e| (Arc::new(e), Instant::now() + lifetime)),
+            Ok((meta, lifetime)) => {
+                let optional = |u: &Option<String>, field| {
+                    u.as_deref()
+                        .and_then(|u| crate::url_policy::discovered_endpoint(u, field).ok())
+                };
+                if let Ok(mut slot) = p.discovered_logout.write() {
+                    *slot = (
+                        optional(&meta.revocation_endpoint, "revocation_endpoint"),
+                        optional(&meta.end_session_endpoint, "end_session_endpoint"),
+                    );
+                }
+                Endpoints::from_discovery(&p.spec, &meta)
+                    .map(|e| (Arc::new(e), Instant::now() + lifetime))
+            }
             Err(e) => Err(e),
         };
         match result {
@@ -144,14 +198,14 @@ impl Auth {
                 .run_sync(&ctx, req, &r)
                 .ok()
                 .map(|resp| self.finish(req, resp)),
-            Err(resp) => Some(resp),
+            Err(resp) => Some(self.finish(req, *resp)),
         }
     }
 
     pub async fn handle_async(&self, req: &Request) -> Response {
         let (ctx, r) = match self.prepare(req) {
             Ok(v) => v,
-            Err(resp) => return resp,
+            Err(resp) => return self.finish(req, *resp),
         };
         let resp = match self.run_sync(&ctx, req, &r) {
             Ok(resp) => resp,
@@ -160,6 +214,7 @@ impl Auth {
                 Ok(_) => actions::signin::run(self, &ctx, p),
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
+            Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
         };
         self.finish(req, resp)
     }
@@ -168,32 +223,32 @@ impl Auth {
     fn prepare<'a>(
         &'a self,
         req: &'a Request,
-    ) -> std::result::Result<(Context<'a>, Route), Response> {
+    ) -> std::result::Result<(Context<'a>, Route), Box<Response>> {
         if req.url.len() > MAX_URL {
-            return Err(Response::error(
+            return Err(Box::new(Response::error(
                 414,
                 "URL_TOO_LONG",
                 "The request URL is too long.",
-            ));
+            )));
         }
         if req.body_too_large || req.body.as_ref().is_some_and(|b| b.len() > MAX_BODY) {
-            return Err(Response::error(
+            return Err(Box::new(Response::error(
                 413,
                 "BODY_TOO_LARGE",
                 "The request body is too large.",
-            ));
+            )));
         }
         let ctx = Context::new(&self.config, req)
-            .map_err(|e| Response::error(400, e.code, &e.message))?;
+            .map_err(|e| Box::new(Response::error(400, e.code, &e.message)))?;
         // Route on the raw (still percent-encoded) path: ids with `%` never match a provider.
         let r = match route(&self.config.base_path, ctx.url.path()) {
             Some(r) => r,
             None => {
-                return Err(Response::error(
+                return Err(Box::new(Response::error(
                     404,
                     "NOT_FOUND",
                     "No auth endpoint at this path.",
-                ))
+                )))
             }
         };
         let method = req.method.to_ascii_uppercase();
@@ -206,12 +261,14 @@ impl Auth {
         };
         if !methods.contains(&method.as_str()) {
             let allow = methods.join(", ");
-            return Err(Response::error(
-                405,
-                "METHOD_NOT_ALLOWED",
-                &format!("Use {allow} for this endpoint."),
-            )
-            .with_header("allow", &allow));
+            return Err(Box::new(
+                Response::error(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    &format!("Use {allow} for this endpoint."),
+                )
+                .with_header("allow", &allow),
+            ));
         }
         Ok((ctx, r))
     }
@@ -233,9 +290,15 @@ impl Auth {
                 Some(p) => actions::signin::run(self, ctx, p),
                 None => actions::signin::unknown(self, ctx),
             },
+            Route::Session if req.method.eq_ignore_ascii_case("POST") => {
+                actions::session::update(self, ctx, req)
+            }
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
-            Route::SignOut => actions::signout::run(self, ctx, req),
+            Route::SignOut => match actions::signout::run(self, ctx, req) {
+                Ok(resp) => resp,
+                Err(p) => return Err(NeedsNetwork::SignOut(p)),
+            },
             Route::Providers => actions::providers::run(self, ctx),
             Route::Error => actions::error_page::run(ctx),
         })
@@ -245,7 +308,53 @@ impl Auth {
         if req.method.eq_ignore_ascii_case("HEAD") {
             resp.body.clear();
         }
+        let level = self.config.hooks.level();
+        resp.log.retain(|e| e.level >= level);
+        if !self.config.hooks.events {
+            resp.events.clear();
+        }
         resp
+    }
+
+    /// Completes a sign-in or session update after the app's hooks ran: `req` is the request
+    /// that was handed off, `ticket` the sealed hand-off, `result` the hooks' results (JSON).
+    pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Response {
+        let resp = match self.prepare(req) {
+            Ok((ctx, Route::Callback(_))) => {
+                actions::hooked::finish_sign_in(self, &ctx, ticket, result)
+            }
+            Ok((ctx, Route::Session)) => actions::hooked::finish_update(self, &ctx, ticket, result),
+            Ok(_) => Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here."),
+            Err(resp) => *resp,
+        };
+        self.finish(req, resp)
+    }
+
+    /// Applies a provider's JS `profile` function result to a sign-in waiting for hooks; returns
+    /// the new hand-off (JSON) with the reshaped user.
+    pub fn apply_profile(&self, ticket: &str, partial: &str) -> Result<String> {
+        let mut t = Ticket::open(&self.config, TicketKind::SignIn, ticket)?;
+        let partial: serde_json::Value = serde_json::from_str(partial).map_err(|_| {
+            AuthError::new(
+                "CALLBACK_ERROR",
+                "The profile function's result is not JSON.",
+            )
+        })?;
+        let user: User = serde_json::from_value(t.user.clone())
+            .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
+        let oidc = t.account.as_ref().is_some_and(|a| a.is_oidc());
+        let user = apply_profile(&user, &partial, oidc)?;
+        let user_value = serde_json::to_value(&user).unwrap_or_default();
+        t.user = user_value.clone();
+        if let Some(a) = t.account.as_mut() {
+            a.provider_account_id = user.sub.clone();
+        }
+        Ok(serde_json::json!({
+            "ticket": t.seal(&self.config),
+            "user": user_value,
+            "account": t.account,
+        })
+        .to_string())
     }
 
     /// `api.getSession`: the session JSON for a Cookie header. Never fails. It accepts exactly
@@ -263,6 +372,143 @@ impl Auth {
         match found {
             Some(s) => s.to_json(),
             None => SIGNED_OUT_JSON.to_string(),
+        }
+    }
+
+    /// The stored tokens of `provider` for the signed-in user of this Cookie header, and whether
+    /// they were found under the https (`__Host-`) names.
+    fn stored_tokens<'a>(
+        &'a self,
+        provider: &str,
+        cookies: &RequestCookies,
+        forwarded_proto: Option<&str>,
+    ) -> Result<(&'a ProviderRuntime, bool, TokenSet)> {
+        let p = self.provider(provider).ok_or_else(|| {
+            AuthError::new(
+                "UNKNOWN_PROVIDER",
+                format!("Provider `{provider}` is not configured."),
+            )
+        })?;
+        if !p.tokens.store {
+            return Err(AuthError::new(
+                "NO_TOKENS",
+                format!(
+                    "Provider `{provider}` does not keep tokens: set `storeTokens: true` on it."
+                ),
+            ));
+        }
+        let c = &self.config;
+        let schemes: &[bool] = match session_scheme(c, forwarded_proto) {
+            Some(true) => &[true],
+            Some(false) => &[false],
+            None => &[true, false],
+        };
+        for &secure in schemes {
+            let Some(session) = session::read(c, cookies, &c.names(secure).session) else {
+                continue;
+            };
+            let user: serde_json::Value =
+                serde_json::from_str(&session.user_json).unwrap_or_default();
+            let set = TokenSet::read(c, cookies, &tokens::cookie_name(c, secure, provider))
+                .filter(|t| {
+                    user["sub"] == t.sub.as_str() && user["provider"] == t.provider.as_str()
+                })
+                .ok_or_else(|| {
+                    AuthError::new(
+                        "NO_TOKENS",
+                        format!("No tokens of `{provider}` are stored for the signed-in user."),
+                    )
+                })?;
+            return Ok((p, secure, set));
+        }
+        Err(AuthError::new("UNAUTHENTICATED", "Nobody is signed in."))
+    }
+
+    /// `api.getAccessToken`, without the network: the token when it has more than a minute left
+    /// (or no expiry), `{"refresh":true}` when it must be refreshed first, or a coded error.
+    pub fn access_token(
+        &self,
+        provider: &str,
+        cookie: Option<&str>,
+        forwarded_proto: Option<&str>,
+    ) -> String {
+        let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
+        match self.stored_tokens(provider, &cookies, forwarded_proto) {
+            Ok((_, _, set)) if !set.needs_refresh() => access_json(&set, &[]),
+            Ok(_) => r#"{"refresh":true}"#.to_string(),
+            Err(e) => error_json(&e, &[]),
+        }
+    }
+
+    /// `api.getAccessToken` when the token must be refreshed: one refresh request per refresh
+    /// token at a time, however many callers hold it; the new tokens come with the Set-Cookie
+    /// lines that store them. `invalid_grant` clears the token cookie (the session stays);
+    /// an unreachable provider leaves it as it is.
+    pub async fn refresh_access_token(
+        &self,
+        provider: &str,
+        cookie: Option<&str>,
+        forwarded_proto: Option<&str>,
+    ) -> String {
+        let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
+        let (p, secure, set) = match self.stored_tokens(provider, &cookies, forwarded_proto) {
+            Ok(v) => v,
+            Err(e) => return error_json(&e, &[]),
+        };
+        if !set.needs_refresh() {
+            return access_json(&set, &[]);
+        }
+        let name = tokens::cookie_name(&self.config, secure, provider);
+        let key: [u8; 32] = {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(provider.as_bytes());
+            h.update([0]);
+            h.update(set.refresh_token.as_deref().unwrap_or_default().as_bytes());
+            h.finalize().into()
+        };
+        let slot = match self.refreshing.lock() {
+            Ok(mut map) => {
+                // A finished refresh is shared for the grace period, while its token is valid.
+                let now = clock::now();
+                map.retain(|_, (slot, at)| {
+                    at.elapsed() < REFRESH_GRACE
+                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
+                });
+                map.entry(key)
+                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
+                    .0
+                    .clone()
+            }
+            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
+        };
+        let result = slot
+            .get_or_init(|| async {
+                let endpoints = self.endpoints(p).await?;
+                crate::token_calls::refresh(self, p, &endpoints, &set).await
+            })
+            .await
+            .clone();
+        match result {
+            Ok(fresh) => {
+                let lines = fresh
+                    .cookies(&self.config, &cookies, &name, secure)
+                    .unwrap_or_default();
+                access_json(&fresh, &lines)
+            }
+            Err(e) if e.code == "REFRESH_TOKEN_INVALID" => {
+                let lines = cookies.clear_all(&name, secure, cookie::SameSite::Lax);
+                error_json(&e, &lines)
+            }
+            Err(e) => {
+                // Transient: the next caller may try again.
+                if let Ok(mut map) = self.refreshing.lock() {
+                    if map.get(&key).is_some_and(|(s, _)| Arc::ptr_eq(s, &slot)) {
+                        map.remove(&key);
+                    }
+                }
+                error_json(&e, &[])
+            }
         }
     }
 
@@ -291,4 +537,30 @@ impl Auth {
         .collect::<Vec<_>>()
         .join("; "))
     }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessJson<'a> {
+    ok: bool,
+    access_token: &'a str,
+    expires_at: Option<u64>,
+    scope: Option<&'a str>,
+    set_cookie: &'a [String],
+}
+
+fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
+    serde_json::to_string(&AccessJson {
+        ok: true,
+        access_token: &set.access_token,
+        expires_at: set.expires_at,
+        scope: set.scope.as_deref(),
+        set_cookie,
+    })
+    .unwrap_or_default()
+}
+
+fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
+    serde_json::json!({ "ok": false, "code": e.code, "message": e.message, "setCookie": set_cookie })
+        .to_string()
 }

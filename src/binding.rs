@@ -31,6 +31,12 @@ pub struct NativeResponse {
     /// Flat `[name, value, name, value, ...]`; each Set-Cookie is its own pair.
     pub headers: Vec<String>,
     pub body: String,
+    /// Not final: the app's hooks run first (JSON hand-off), then `finishHooks`.
+    pub hook: Option<String>,
+    /// JSON `[[name, payload], ...]` for the app's `events`.
+    pub events: Option<String>,
+    /// JSON `[{ level, code, message, provider? }, ...]` for the app's logger.
+    pub log: Option<String>,
 }
 
 fn to_core(r: NativeRequest) -> Request {
@@ -57,10 +63,20 @@ fn to_js(r: Response) -> NativeResponse {
         headers.push(n);
         headers.push(v);
     }
+    let json = |empty: bool, value: String| (!empty).then_some(value);
     NativeResponse {
         status: r.status as u32,
         headers,
         body: r.body,
+        hook: r.hook,
+        events: json(
+            r.events.is_empty(),
+            serde_json::to_string(&r.events).unwrap_or_default(),
+        ),
+        log: json(
+            r.log.is_empty(),
+            serde_json::to_string(&r.log).unwrap_or_default(),
+        ),
     }
 }
 
@@ -100,6 +116,50 @@ impl NativeAuth {
         let inner = self.inner.clone();
         let req = to_core(req);
         to_js(inner.handle_async(&req).await)
+    }
+
+    /// Completes a hand-off after the app's hooks ran (`result`: JSON of what they returned).
+    #[napi(catch_unwind)]
+    pub fn finish_hooks(
+        &self,
+        req: NativeRequest,
+        ticket: String,
+        result: String,
+    ) -> NativeResponse {
+        to_js(self.inner.finish_hooks(&to_core(req), &ticket, &result))
+    }
+
+    /// Applies a provider's JS `profile` function result; returns the new hand-off JSON.
+    #[napi(catch_unwind)]
+    pub fn apply_profile(&self, ticket: String, partial: String) -> Result<String, String> {
+        self.inner.apply_profile(&ticket, &partial).map_err(to_napi)
+    }
+
+    /// `api.getAccessToken` without the network: JSON `{ ok, accessToken, … }`, `{ refresh: true }`
+    /// (call `refreshAccessToken`), or `{ ok: false, code, message, setCookie }`.
+    #[napi(catch_unwind)]
+    pub fn access_token(
+        &self,
+        provider: String,
+        cookie: Option<String>,
+        forwarded_proto: Option<String>,
+    ) -> String {
+        self.inner
+            .access_token(&provider, cookie.as_deref(), forwarded_proto.as_deref())
+    }
+
+    /// `api.getAccessToken` with a refresh (single flight per refresh token).
+    #[napi]
+    pub async fn refresh_access_token(
+        &self,
+        provider: String,
+        cookie: Option<String>,
+        forwarded_proto: Option<String>,
+    ) -> String {
+        let inner = self.inner.clone();
+        inner
+            .refresh_access_token(&provider, cookie.as_deref(), forwarded_proto.as_deref())
+            .await
     }
 
     /// The session JSON for a Cookie header.

@@ -9,8 +9,10 @@ use url::Url;
 use crate::cookies::CookieNames;
 use crate::crypto::Keyring;
 use crate::error::{AuthError, Result};
+use crate::hooks::Hooks;
 use crate::providers::{self, ProviderInput, ProviderSpec};
 use crate::secret::{decode_key, KeyKind};
+use crate::tokens::TokenOptions;
 
 const DEFAULT_MAX_AGE: u64 = 30 * 24 * 60 * 60;
 const DEFAULT_UPDATE_AGE: u64 = 24 * 60 * 60;
@@ -77,6 +79,9 @@ pub struct ConfigInput {
     pub pages: PagesInput,
     #[serde(default)]
     pub http: HttpInput,
+    /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
+    #[serde(default)]
+    pub hooks: Hooks,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -111,6 +116,9 @@ pub struct Config {
     pub timeout_ms: u64,
     pub max_response_bytes: usize,
     pub providers: Vec<ProviderSpec>,
+    /// Per provider (same order): `storeTokens`, `revokeTokens` and their endpoints.
+    pub token_options: Vec<TokenOptions>,
+    pub hooks: Hooks,
     pub warnings: Vec<String>,
 }
 
@@ -352,8 +360,11 @@ impl Config {
             ));
         }
         let mut providers_out: Vec<ProviderSpec> = Vec::with_capacity(c.oauth.len());
-        for p in c.oauth {
+        let mut token_options = Vec::with_capacity(c.oauth.len());
+        for mut p in c.oauth {
+            let options = TokenOptions::take(&mut p)?;
             let spec = providers::resolve(p, &env)?;
+            token_options.push(options);
             if providers_out.iter().any(|q| q.id == spec.id) {
                 return Err(AuthError::new(
                     "DUPLICATE_PROVIDER",
@@ -384,6 +395,8 @@ impl Config {
             timeout_ms,
             max_response_bytes,
             providers: providers_out,
+            token_options,
+            hooks: c.hooks,
             warnings,
         })
     }

@@ -22,6 +22,10 @@ pub enum Purpose {
     Session,
     Flow,
     Csrf,
+    /// A sign-in or session update waiting for the app's hooks (never leaves the process).
+    Ticket,
+    /// The provider's tokens (`storeTokens`).
+    Tokens,
 }
 
 impl Purpose {
@@ -30,6 +34,8 @@ impl Purpose {
             Purpose::Session => "session",
             Purpose::Flow => "flow",
             Purpose::Csrf => "csrf",
+            Purpose::Ticket => "ticket",
+            Purpose::Tokens => "tokens",
         }
     }
 }
@@ -39,6 +45,8 @@ struct KeySet {
     session: XChaCha20Poly1305,
     flow: XChaCha20Poly1305,
     csrf: XChaCha20Poly1305,
+    ticket: XChaCha20Poly1305,
+    tokens: XChaCha20Poly1305,
 }
 
 impl KeySet {
@@ -60,6 +68,8 @@ impl KeySet {
             session: key(Purpose::Session),
             flow: key(Purpose::Flow),
             csrf: key(Purpose::Csrf),
+            ticket: key(Purpose::Ticket),
+            tokens: key(Purpose::Tokens),
         }
     }
 
@@ -68,6 +78,8 @@ impl KeySet {
             Purpose::Session => &self.session,
             Purpose::Flow => &self.flow,
             Purpose::Csrf => &self.csrf,
+            Purpose::Ticket => &self.ticket,
+            Purpose::Tokens => &self.tokens,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! session cookies. The protocol code here knows nothing of Node; `binding` (feature `node`)
 //! is the only module that does.
 
+pub mod account;
 pub mod actions;
 pub mod auth;
 pub mod b64;
@@ -13,6 +14,8 @@ pub mod crypto;
 pub mod endpoints;
 pub mod error;
 pub mod flow;
+pub mod hooks;
+pub mod log;
 pub mod oidc;
 pub mod outbound;
 pub mod providers;
@@ -23,6 +26,8 @@ pub mod response;
 pub mod router;
 pub mod secret;
 pub mod session;
+pub mod token_calls;
+pub mod tokens;
 pub mod url_policy;
 
 #[cfg(feature = "node")]

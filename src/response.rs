@@ -1,12 +1,21 @@
 //! The response as plain data: status, headers (each Set-Cookie its own entry) and a body.
 
 use serde::Serialize;
+use serde_json::Value;
+
+use crate::log::{level_of, LogEntry};
 
 #[derive(Debug, Clone, Default)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Not a final answer: the app's hooks must run first (JSON for the JS layer; see `hooks`).
+    pub hook: Option<String>,
+    /// Events for the app (`events.signIn`, …): name and payload, fired after the response.
+    pub events: Vec<(&'static str, Value)>,
+    /// Log entries for the app's logger (filtered by its level before they leave the core).
+    pub log: Vec<LogEntry>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +41,7 @@ impl Response {
                 ("cache-control".into(), "no-store".into()),
             ],
             body,
+            ..Default::default()
         }
     }
 
@@ -44,12 +54,39 @@ impl Response {
     }
 
     pub fn error(status: u16, code: &str, message: &str) -> Self {
-        Self::json(
+        let mut resp = Self::json(
             status,
             &ErrorBody {
                 error: ErrorInner { code, message },
             },
-        )
+        );
+        resp.log
+            .push(LogEntry::new(level_of(code), code, message, None));
+        resp
+    }
+
+    /// A hand-off to the app's hooks (see [`crate::hooks`]): not sent to the browser as is.
+    pub fn hook(json: String) -> Self {
+        Response {
+            hook: Some(json),
+            ..Default::default()
+        }
+    }
+
+    pub fn with_event(mut self, name: &'static str, payload: Value) -> Self {
+        self.events.push((name, payload));
+        self
+    }
+
+    /// Logs a failure that sent the browser to the error page.
+    pub fn with_provider_log(self, e: &crate::AuthError, provider: Option<String>) -> Self {
+        let entry = LogEntry::new(level_of(e.code), e.code, &e.message, provider.as_deref());
+        self.with_log(entry)
+    }
+
+    pub fn with_log(mut self, entry: LogEntry) -> Self {
+        self.log.push(entry);
+        self
     }
 
     pub fn redirect(location: &str) -> Self {
@@ -60,6 +97,7 @@ impl Response {
                 ("cache-control".into(), "no-store".into()),
             ],
             body: String::new(),
+            ..Default::default()
         }
     }
 
@@ -76,6 +114,7 @@ impl Response {
                 ("x-content-type-options".into(), "nosniff".into()),
             ],
             body,
+            ..Default::default()
         }
     }
 

@@ -15,6 +15,7 @@ impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::SignOut => &["POST"],
+            Route::Session => &["GET", "HEAD", "POST"],
             _ => &["GET", "HEAD"],
         }
     }
@@ -77,6 +78,7 @@ mod tests {
     #[test]
     fn signout_is_post_only() {
         assert_eq!(Route::SignOut.methods(), &["POST"]);
-        assert_eq!(Route::Session.methods(), &["GET", "HEAD"]);
+        assert_eq!(Route::Session.methods(), &["GET", "HEAD", "POST"]);
+        assert_eq!(Route::CsrfToken.methods(), &["GET", "HEAD"]);
     }
 }

@@ -14,6 +14,9 @@ use crate::providers::profile::User;
 #[derive(Debug, Clone)]
 pub struct SessionData {
     pub user_json: String,
+    /// Top-level session fields the app's `session` callback added, as JSON object members
+    /// without the braces (`"role":"admin","plan":1`), or empty.
+    pub extra_json: String,
     /// When this cookie was (re)issued, seconds.
     pub iat: u64,
     /// When the session ends, seconds (already capped by `maxAge` and `maxDuration`).
@@ -23,7 +26,8 @@ pub struct SessionData {
 }
 
 const FORMAT_V2: u8 = 2;
-const HEADER_LEN: usize = 25;
+/// Version, iat, exp, sign-in time, then the user JSON's length (u32): the rest is `extra_json`.
+const HEADER_LEN: usize = 29;
 
 pub const SIGNED_OUT_JSON: &str = r#"{"authenticated":false,"session":null}"#;
 
@@ -32,19 +36,47 @@ impl SessionData {
         let now = clock::now();
         SessionData {
             user_json: serde_json::to_string(user).unwrap_or_else(|_| "null".into()),
+            extra_json: String::new(),
             iat: now,
             exp: expiry(config, now, now),
             auth_time: now,
         }
     }
 
+    /// A new session (sign-in now) holding these fields.
+    pub fn with_fields(user_json: String, extra_json: String, config: &Config) -> Self {
+        let now = clock::now();
+        SessionData {
+            user_json,
+            extra_json,
+            iat: now,
+            exp: expiry(config, now, now),
+            auth_time: now,
+        }
+    }
+
+    /// The same sign-in, re-issued now with new fields (a session update).
+    pub fn reissued(&self, user_json: String, extra_json: String, config: &Config) -> Self {
+        let now = clock::now();
+        SessionData {
+            user_json,
+            extra_json,
+            iat: now,
+            exp: expiry(config, now, self.auth_time),
+            auth_time: self.auth_time,
+        }
+    }
+
     pub fn seal(&self, config: &Config, name: &CookieName) -> String {
-        let mut plain = Vec::with_capacity(HEADER_LEN + self.user_json.len());
+        let mut plain =
+            Vec::with_capacity(HEADER_LEN + self.user_json.len() + self.extra_json.len());
         plain.push(FORMAT_V2);
         plain.extend_from_slice(&self.iat.to_be_bytes());
         plain.extend_from_slice(&self.exp.to_be_bytes());
         plain.extend_from_slice(&self.auth_time.to_be_bytes());
+        plain.extend_from_slice(&(self.user_json.len() as u32).to_be_bytes());
         plain.extend_from_slice(self.user_json.as_bytes());
+        plain.extend_from_slice(self.extra_json.as_bytes());
         config.keys.seal(Purpose::Session, name.aad(), &plain)
     }
 
@@ -71,15 +103,22 @@ impl SessionData {
         let iat = u64::from_be_bytes(plain[1..9].try_into().ok()?);
         let exp = u64::from_be_bytes(plain[9..17].try_into().ok()?);
         let auth_time = u64::from_be_bytes(plain[17..25].try_into().ok()?);
+        let user_len = u32::from_be_bytes(plain[25..29].try_into().ok()?) as usize;
         let now = clock::now();
         let exp = exp.min(expiry(config, iat, auth_time));
         if exp <= now || iat > now + 60 || auth_time > iat {
             return None;
         }
+        if user_len > plain.len() - HEADER_LEN {
+            return None;
+        }
         plain.drain(..HEADER_LEN);
+        let extra = plain.split_off(user_len);
         let user_json = String::from_utf8(plain).ok()?;
+        let extra_json = String::from_utf8(extra).ok()?;
         Some(SessionData {
             user_json,
+            extra_json,
             iat,
             exp,
             auth_time,
@@ -97,21 +136,27 @@ impl SessionData {
         let now = clock::now();
         (now.saturating_sub(self.iat) >= config.update_age).then(|| SessionData {
             user_json: self.user_json.clone(),
+            extra_json: self.extra_json.clone(),
             iat: now,
             exp: expiry(config, now, self.auth_time),
             auth_time: self.auth_time,
         })
     }
 
-    /// `{"authenticated":true,"session":{"user":{...},"expires":"<ISO 8601>"}}`
+    /// `{"authenticated":true,"session":{"user":{...},"expires":"<ISO 8601>"[,...extra]}}`
     pub fn to_json(&self) -> String {
         let expires = clock::iso8601(self.exp);
-        let mut out = String::with_capacity(self.user_json.len() + 80);
+        let mut out = String::with_capacity(self.user_json.len() + self.extra_json.len() + 80);
         out.push_str(r#"{"authenticated":true,"session":{"user":"#);
         out.push_str(&self.user_json);
         out.push_str(r#","expires":""#);
         out.push_str(&expires);
-        out.push_str("\"}}");
+        out.push('"');
+        if !self.extra_json.is_empty() {
+            out.push(',');
+            out.push_str(&self.extra_json);
+        }
+        out.push_str("}}");
         out
     }
 }
@@ -161,6 +206,40 @@ mod tests {
         assert_eq!(v["session"]["user"]["name"], "Ada \"L\"");
         assert!(v["session"]["user"]["email"].is_null());
         assert!(v["session"]["expires"].as_str().unwrap().ends_with('Z'));
+    }
+
+    #[test]
+    fn extra_fields_round_trip_and_render_after_expires() {
+        let c = config();
+        let n = &c.names_http.session;
+        let mut s = SessionData::new(
+            &serde_json::from_str::<User>(
+                r#"{"sub":"1","name":null,"email":null,"image":null,"provider":"github"}"#,
+            )
+            .unwrap(),
+            &c,
+        );
+        s.extra_json = r#""role":"admin","n":[1,2]"#.into();
+        let opened = SessionData::open(&c, n, &s.seal(&c, n)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&opened.to_json()).unwrap();
+        assert_eq!(v["session"]["role"], "admin");
+        assert_eq!(v["session"]["n"][1], 2);
+        assert_eq!(v["session"]["user"]["sub"], "1");
+    }
+
+    #[test]
+    fn rule15_max_duration_caps_the_session_from_sign_in() {
+        let c = config();
+        let n = &c.names_http.session;
+        let user: User = serde_json::from_str(r#"{"sub":"1","provider":"github"}"#).unwrap();
+        let mut s = SessionData::new(&user, &c);
+        s.auth_time = clock::now() - 366 * 24 * 3600; // signed in over a year ago
+        s.exp = clock::now() + 3600;
+        assert!(SessionData::open(&c, n, &s.seal(&c, n)).is_none());
+        s.auth_time = clock::now() - 10;
+        let opened = SessionData::open(&c, n, &s.seal(&c, n)).unwrap();
+        let renewed = SessionData { iat: 0, ..opened }.renewed(&c).unwrap();
+        assert!(renewed.exp <= renewed.auth_time + c.max_duration);
     }
 
     #[test]

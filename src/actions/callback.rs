@@ -25,20 +25,25 @@ use subtle::ConstantTimeEq;
 
 use super::signin::callback_url;
 use super::{body_fields, error_redirect};
+use crate::account::Account;
 use crate::auth::{Auth, ProviderRuntime};
+use crate::clock;
 use crate::context::Context;
 use crate::cookies;
 use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
 use crate::flow::Flow;
+use crate::hooks::{Ticket, TicketKind};
+use crate::log::{Level, LogEntry};
 use crate::oidc::id_token;
 use crate::outbound::OutboundError;
-use crate::providers::profile::{flag, lookup, text, User};
+use crate::providers::profile::{first_text, flag, lookup, text, User};
 use crate::providers::{ClientAuth, ProviderSpec, TokenIn};
 use crate::redirect::safe_redirect;
 use crate::request::Request;
 use crate::response::Response;
 use crate::session::SessionData;
+use crate::tokens::{self, TokenSet};
 
 /// A token response, read leniently: `token_type` may be missing or oddly cased, `expires_in` a
 /// string, `scope` a list (Twitch) or a delimited string; an `error` inside a 200 answer
@@ -176,14 +181,17 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, p: &ProviderRunt
     let params = Params::of(ctx, req);
     // Until `state` matches a flow cookie, nothing here came from the provider we sent the user
     // to: refuse without touching the live flow (SPEC §4 rule 14).
+    let provider = || Some(p.spec.id.clone());
     let flow = match matching_flow(auth, ctx, &params, &p.spec.id) {
         Ok(flow) => flow,
-        Err(e) => return error_redirect(auth, ctx, e.code, false),
+        Err(e) => {
+            return error_redirect(auth, ctx, e.code, false).with_provider_log(&e, provider())
+        }
     };
     match complete(auth, ctx, &params, p, &flow).await {
         Ok(resp) => resp,
         // The flow was this response's: it is spent, so its cookie is cleared.
-        Err(e) => error_redirect(auth, ctx, e.code, true),
+        Err(e) => error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider()),
     }
 }
 
@@ -278,11 +286,87 @@ async fn complete(
     } else {
         None
     };
-    let user = profile(auth, p, &endpoints, &token, claims.as_ref(), params).await?;
-
-    let session = SessionData::new(&user, &auth.config);
-    let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
+    let (user, raw_profile) = profile(auth, p, &endpoints, &token, claims.as_ref(), params).await?;
+    let account = account_of(p, &endpoints, &token, &user);
     let target = safe_redirect(&flow.redirect_to, &ctx.origin, &auth.config.trusted_origins);
+    if auth.config.hooks.hand_off(&p.spec.id) {
+        return Ok(hand_off(auth, &user, account, raw_profile, target, ctx));
+    }
+    let user_json = serde_json::to_string(&user).unwrap_or_default();
+    signed_in(
+        auth,
+        ctx,
+        &p.spec.id,
+        user_json,
+        String::new(),
+        &account,
+        &target,
+    )
+}
+
+/// The `account` the app's hooks receive (SPEC §8).
+fn account_of(
+    p: &ProviderRuntime,
+    endpoints: &Endpoints,
+    token: &TokenResp,
+    user: &User,
+) -> Account {
+    Account {
+        provider: p.spec.id.clone(),
+        kind: if endpoints.oidc { "oidc" } else { "oauth" }.to_string(),
+        provider_account_id: user.sub.clone(),
+        issuer: endpoints.issuer.clone(),
+        access_token: token.access_token().secret().clone(),
+        refresh_token: token.refresh_token().map(|t| t.secret().clone()),
+        expires_at: token.expires_in().map(|d| clock::now() + d.as_secs()),
+        scope: token
+            .scopes()
+            .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" ")),
+        id_token: token.id_token.clone(),
+        token_type: token.token_type().as_ref().to_string(),
+    }
+}
+
+/// Hands the verified sign-in to the app's hooks (see `crate::hooks`).
+pub fn hand_off(
+    auth: &Auth,
+    user: &User,
+    account: Account,
+    raw_profile: Value,
+    target: String,
+    ctx: &Context,
+) -> Response {
+    let user_value = serde_json::to_value(user).unwrap_or(Value::Null);
+    let payload = serde_json::json!({
+        "kind": "signIn",
+        "provider": account.provider,
+        "user": user_value,
+        "account": account,
+        "profile": raw_profile,
+        "redirectTo": target,
+        "baseURL": ctx.origin.as_str().trim_end_matches('/'),
+    });
+    let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value);
+    ticket.target = target;
+    ticket.account = Some(account);
+    let mut payload = payload;
+    payload["ticket"] = Value::String(ticket.seal(&auth.config));
+    Response::hook(payload.to_string())
+}
+
+/// The end of every successful sign-in: the session cookie (last), the spent flow cookie and the
+/// CSRF token (rotated) cleared, a redirect to `target`, and the `signIn` event.
+pub fn signed_in(
+    auth: &Auth,
+    ctx: &Context,
+    provider: &str,
+    user_json: String,
+    extra_json: String,
+    account: &Account,
+    target: &str,
+) -> Result<Response> {
+    let session = SessionData::with_fields(user_json, extra_json, &auth.config);
+    let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
     // The spent flow cookie and the CSRF token (rotated at sign-in) are cleared first; the
     // session cookie comes last, so an adapter that keeps only the last Set-Cookie keeps it.
     let mut cookies_out = vec![cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)];
@@ -293,6 +377,16 @@ async fn complete(
             SameSite::Strict,
         ));
     }
+    // `storeTokens`: the provider's tokens in their own cookie, before the session's.
+    let mut too_large = false;
+    if auth.provider(provider).is_some_and(|p| p.tokens.store) {
+        let name = tokens::cookie_name(&auth.config, ctx.secure, provider);
+        match TokenSet::from_account(account).cookies(&auth.config, &ctx.cookies, &name, ctx.secure)
+        {
+            Some(lines) => cookies_out.extend(lines),
+            None => too_large = true,
+        }
+    }
     cookies_out.extend(cookies::set_chunked(
         &ctx.cookies,
         &ctx.names.session,
@@ -300,7 +394,30 @@ async fn complete(
         auth.config.max_age,
         ctx.secure,
     ));
-    Ok(Response::redirect(&target).with_cookies(cookies_out))
+    let mut resp = Response::redirect(target)
+        .with_cookies(cookies_out)
+        .with_log(LogEntry::new(
+            Level::Info,
+            "SIGNED_IN",
+            "A user signed in.",
+            Some(provider),
+        ));
+    if too_large {
+        resp = resp.with_log(LogEntry::new(
+            Level::Warn,
+            "TOKENS_TOO_LARGE",
+            "The provider's tokens do not fit in the token cookie; they were not stored.",
+            Some(provider),
+        ));
+    }
+    if auth.config.hooks.events {
+        let user: Value = serde_json::from_str(&session.user_json).unwrap_or(Value::Null);
+        resp = resp.with_event(
+            "signIn",
+            serde_json::json!({ "user": user, "account": account }),
+        );
+    }
+    Ok(resp)
 }
 
 /// The provider's extra headers, `{client_id}` filled in.
@@ -472,7 +589,7 @@ async fn profile(
     token: &TokenResp,
     claims: Option<&Value>,
     params: &Params,
-) -> Result<User> {
+) -> Result<(User, Value)> {
     let spec = &p.spec;
     let id = spec.id.as_str();
     let access_token = token.access_token().secret();
@@ -508,6 +625,8 @@ async fn profile(
     if doc.is_null() {
         doc = Value::Object(Default::default());
     }
+    // The profile as the provider gave it (for the app's hooks), before the library's additions.
+    let raw = doc.clone();
     if let Value::Object(m) = &mut doc {
         m.insert("$token".into(), Value::Object(token.extra.clone()));
         if spec.form_post {
@@ -535,7 +654,9 @@ async fn profile(
                     .iter()
                     .filter(|e| !emails.only_verified || flag(e, emails.verified))
                     .collect();
-                let entry = match &user.email {
+                // Decided by the profile's own address (even one too long to keep, which then
+                // stays dropped), not by what survived the size limits.
+                let entry = match first_text(&doc, &spec.profile.email) {
                     Some(current) => candidates
                         .iter()
                         .find(|e| text(e, emails.email).as_deref() == Some(current.as_str())),
@@ -552,7 +673,7 @@ async fn profile(
         }
         user = user.bounded()?;
     }
-    Ok(user)
+    Ok((user, raw))
 }
 
 #[cfg(test)]

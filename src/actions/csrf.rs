@@ -3,12 +3,14 @@
 
 use cookie::SameSite;
 use serde::Serialize;
+use subtle::ConstantTimeEq;
 
 use crate::auth::Auth;
 use crate::b64::random_token;
 use crate::context::Context;
 use crate::cookies;
 use crate::crypto::Purpose;
+use crate::request::Request;
 use crate::response::Response;
 
 #[derive(Serialize)]
@@ -25,6 +27,38 @@ pub fn current(auth: &Auth, ctx: &Context) -> Option<String> {
         .keys
         .open(Purpose::Csrf, ctx.names.csrf.aad(), sealed)?;
     String::from_utf8(plain).ok().filter(|t| t.len() >= 32)
+}
+
+/// The double-submit check for state-changing requests (sign-out, session update): a same-origin
+/// (or trusted) `Origin` when one is sent, and the CSRF token (X-CSRF-Token header, or the
+/// `form_token` from the body) matching its cookie in constant time. `Some` is the refusal.
+pub fn verify(
+    auth: &Auth,
+    ctx: &Context,
+    req: &Request,
+    form_token: Option<&str>,
+) -> Option<Response> {
+    if let Some(origin) = req.origin.as_deref() {
+        if !ctx.origin_allowed(&auth.config, origin) {
+            return Some(Response::error(
+                403,
+                "CSRF_ORIGIN_MISMATCH",
+                "Cross-site requests are refused.",
+            ));
+        }
+    }
+    let sent = req.csrf_token.as_deref().or(form_token).unwrap_or_default();
+    let valid = match current(auth, ctx) {
+        Some(t) => !sent.is_empty() && bool::from(sent.as_bytes().ct_eq(t.as_bytes())),
+        None => false,
+    };
+    (!valid).then(|| {
+        Response::error(
+            403,
+            "CSRF_TOKEN_INVALID",
+            "The CSRF token is missing or does not match; fetch one from csrfToken and send it as X-CSRF-Token.",
+        )
+    })
 }
 
 pub fn run(auth: &Auth, ctx: &Context) -> Response {

@@ -3,6 +3,7 @@
 pub mod callback;
 pub mod csrf;
 pub mod error_page;
+pub mod hooked;
 pub mod providers;
 pub mod session;
 pub mod signin;

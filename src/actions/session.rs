@@ -2,12 +2,60 @@
 //! a session older than `updateAge` is re-issued (lazy rolling).
 
 use cookie::SameSite;
+use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::context::Context;
 use crate::cookies;
+use crate::hooks::{Ticket, TicketKind};
+use crate::request::Request;
 use crate::response::Response;
 use crate::session::{self, SIGNED_OUT_JSON};
+
+/// `POST session` with JSON `{ data }` and the CSRF token: hands the session and `data` to the
+/// app's `session` callback (`trigger: "update"`); without one the update is not allowed.
+pub fn update(auth: &Auth, ctx: &Context, req: &Request) -> Response {
+    if let Some(refusal) = super::csrf::verify(auth, ctx, req, None) {
+        return refusal;
+    }
+    let Some(current) = session::read(&auth.config, &ctx.cookies, &ctx.names.session) else {
+        return Response::error(401, "UNAUTHENTICATED", "There is no session to update.");
+    };
+    if !auth.config.hooks.session {
+        return Response::error(
+            403,
+            "UPDATE_NOT_ALLOWED",
+            "Session updates need a `callbacks.session` hook, which decides what the session holds.",
+        );
+    }
+    let body = req.body.as_deref().map(str::trim).unwrap_or_default();
+    let data = match body {
+        "" => Value::Null,
+        text => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(mut m)) => m.remove("data").unwrap_or(Value::Null),
+            _ => {
+                return Response::error(
+                    400,
+                    "BAD_REQUEST",
+                    "Send the update as JSON: { \"data\": ... }.",
+                )
+            }
+        },
+    };
+    let shown: Value = serde_json::from_str(&current.to_json()).unwrap_or(Value::Null);
+    let user: Value = serde_json::from_str(&current.user_json).unwrap_or(Value::Null);
+    let provider = user["provider"].as_str().unwrap_or_default().to_string();
+    let mut ticket = Ticket::new(TicketKind::Update, &provider, user);
+    ticket.extra_json = current.extra_json.clone();
+    ticket.auth_time = current.auth_time;
+    let payload = serde_json::json!({
+        "kind": "update",
+        "ticket": ticket.seal(&auth.config),
+        "session": shown["session"],
+        "data": data,
+    });
+    Response::hook(payload.to_string())
+}
 
 pub fn run(auth: &Auth, ctx: &Context) -> Response {
     let name = &ctx.names.session;

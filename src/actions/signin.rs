@@ -36,7 +36,7 @@ pub fn failure(auth: &Auth, ctx: &Context, e: &AuthError) -> Response {
         };
         Response::error(status, e.code, &e.message)
     } else {
-        error_redirect(auth, ctx, e.code, false)
+        error_redirect(auth, ctx, e.code, false).with_provider_log(e, None)
     }
 }
 

@@ -1,17 +1,24 @@
 //! `POST signOut`: needs the CSRF token (X-CSRF-Token header, or `csrfToken` in a JSON/form body)
 //! matching its cookie, and a same-origin (or trusted) `Origin` when one is sent. Clears the
-//! session; answers `{ ok: true, url }`, or 302 for a plain form post.
+//! session, the CSRF token and any stored provider tokens; answers `{ ok: true, url }`, or 302 for
+//! a plain form post. With `revokeTokens` the stored tokens are revoked first (RFC 7009, best
+//! effort, bounded); with `federated: true` the answer's `url` is the provider's end-session
+//! endpoint (OpenID Connect RP-Initiated Logout), which then returns the user to `redirectTo`.
 
 use cookie::SameSite;
 use serde::Serialize;
-use subtle::ConstantTimeEq;
+use serde_json::Value;
 
 use super::{body_fields, field};
-use crate::auth::Auth;
+use crate::auth::{Auth, ProviderRuntime};
+use crate::b64::random_token;
 use crate::context::Context;
+use crate::cookies;
 use crate::redirect::safe_redirect;
 use crate::request::Request;
 use crate::response::Response;
+use crate::session::{self, SessionData};
+use crate::tokens::{self, TokenSet};
 
 #[derive(Serialize)]
 struct Body {
@@ -19,64 +26,174 @@ struct Body {
     url: String,
 }
 
-pub fn run(auth: &Auth, ctx: &Context, req: &Request) -> Response {
-    if let Some(origin) = req.origin.as_deref() {
-        if !ctx.origin_allowed(&auth.config, origin) {
-            return Response::error(
-                403,
-                "CSRF_ORIGIN_MISMATCH",
-                "Cross-site sign-out requests are refused.",
-            );
-        }
-    }
+/// What a sign-out request asks for, once its CSRF check passed.
+struct Ask {
+    target: String,
+    federated: bool,
+    form_post: bool,
+    session: Option<SessionData>,
+}
+
+fn ask(auth: &Auth, ctx: &Context, req: &Request) -> Result<Ask, Box<Response>> {
     let fields = body_fields(req.body.as_deref());
-    let sent = req
-        .csrf_token
-        .as_deref()
-        .or_else(|| field(&fields, "csrfToken"))
-        .unwrap_or_default();
-    let expected = super::csrf::current(auth, ctx);
-    let valid = match &expected {
-        Some(t) => !sent.is_empty() && bool::from(sent.as_bytes().ct_eq(t.as_bytes())),
-        None => false,
-    };
-    if !valid {
-        return Response::error(
-            403,
-            "CSRF_TOKEN_INVALID",
-            "The CSRF token is missing or does not match; fetch one from csrfToken and send it as X-CSRF-Token.",
-        );
+    if let Some(refusal) = super::csrf::verify(auth, ctx, req, field(&fields, "csrfToken")) {
+        return Err(Box::new(refusal));
     }
     let target = ctx
         .query("redirectTo")
         .or_else(|| field(&fields, "redirectTo").map(str::to_string))
         .map(|t| safe_redirect(&t, &ctx.origin, &auth.config.trusted_origins))
         .unwrap_or_else(|| "/".into());
-    // The session goes, and the CSRF token with it (a new one is minted on the next request).
-    let mut clears = vec![crate::cookies::clear(
-        &ctx.names.csrf,
-        ctx.secure,
-        SameSite::Strict,
-    )];
-    clears.extend(
-        ctx.cookies
-            .clear_all(&ctx.names.session, ctx.secure, SameSite::Lax),
-    );
+    let federated = ctx.query("federated").as_deref() == Some("true")
+        || field(&fields, "federated") == Some("true");
     let form_post = req
         .content_type
         .as_deref()
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
         && req.csrf_token.is_none();
-    let resp = if form_post {
-        Response::redirect(&target)
-    } else {
-        Response::json(
-            200,
-            &Body {
-                ok: true,
-                url: target,
-            },
-        )
+    Ok(Ask {
+        target,
+        federated,
+        form_post,
+        session: session::read(&auth.config, &ctx.cookies, &ctx.names.session),
+    })
+}
+
+/// The signed-in user's provider and its stored tokens, if any.
+fn provider_of<'a>(
+    auth: &'a Auth,
+    ctx: &Context,
+    s: &SessionData,
+) -> Option<(&'a ProviderRuntime, Option<TokenSet>)> {
+    let user: Value = serde_json::from_str(&s.user_json).ok()?;
+    let p = auth.provider(user["provider"].as_str()?)?;
+    let stored = p
+        .tokens
+        .store
+        .then(|| {
+            TokenSet::read(
+                &auth.config,
+                &ctx.cookies,
+                &tokens::cookie_name(&auth.config, ctx.secure, &p.spec.id),
+            )
+        })
+        .flatten()
+        .filter(|t| user["sub"] == t.sub.as_str());
+    Some((p, stored))
+}
+
+/// Sign-out without the network, or the provider whose tokens must be revoked (or whose
+/// end-session endpoint must be discovered) first.
+pub fn run<'a>(
+    auth: &'a Auth,
+    ctx: &Context,
+    req: &Request,
+) -> Result<Response, &'a ProviderRuntime> {
+    let ask = match ask(auth, ctx, req) {
+        Ok(a) => a,
+        Err(refusal) => return Ok(*refusal),
     };
+    if let Some((p, stored)) = ask.session.as_ref().and_then(|s| provider_of(auth, ctx, s)) {
+        let revoke = p.tokens.revoke && stored.is_some();
+        let discover = ask.federated && p.end_session_url().is_none() && p.spec.issuer.is_some();
+        if revoke || discover {
+            return Err(p);
+        }
+        let url = ask
+            .federated
+            .then(|| federated_url(ctx, p, &ask.target, stored.as_ref()))
+            .flatten();
+        return Ok(respond(auth, ctx, &ask, url));
+    }
+    Ok(respond(auth, ctx, &ask, None))
+}
+
+/// Sign-out after revoking the stored tokens (bounded by the outbound timeout; failures do not
+/// stop the sign-out) and, for `federated`, discovering the end-session endpoint.
+pub async fn run_async(
+    auth: &Auth,
+    ctx: &Context<'_>,
+    req: &Request,
+    p: &ProviderRuntime,
+) -> Response {
+    let ask = match ask(auth, ctx, req) {
+        Ok(a) => a,
+        Err(refusal) => return *refusal,
+    };
+    let stored = ask
+        .session
+        .as_ref()
+        .and_then(|s| provider_of(auth, ctx, s))
+        .and_then(|(_, t)| t);
+    let endpoints = auth.endpoints(p).await.ok();
+    if let (true, Some(tokens), Some(endpoints)) = (p.tokens.revoke, &stored, &endpoints) {
+        let limit = std::time::Duration::from_millis(auth.config.timeout_ms);
+        crate::token_calls::revoke(auth, p, endpoints, tokens, limit).await;
+    }
+    let url = ask
+        .federated
+        .then(|| federated_url(ctx, p, &ask.target, stored.as_ref()))
+        .flatten();
+    respond(auth, ctx, &ask, url)
+}
+
+/// The provider's end-session URL with `client_id`, `post_logout_redirect_uri` (the app origin
+/// + the checked target), `state`, and `id_token_hint` when the id_token is stored.
+fn federated_url(
+    ctx: &Context,
+    p: &ProviderRuntime,
+    target: &str,
+    stored: Option<&TokenSet>,
+) -> Option<String> {
+    let mut url = p.end_session_url()?;
+    let back = if target.starts_with('/') {
+        ctx.absolute(target)
+    } else {
+        target.to_string()
+    };
+    {
+        let mut q = url.query_pairs_mut();
+        if let Some(hint) = stored.and_then(|t| t.id_token.as_deref()) {
+            q.append_pair("id_token_hint", hint);
+        }
+        q.append_pair("client_id", &p.spec.client_id);
+        q.append_pair("post_logout_redirect_uri", &back);
+        q.append_pair("state", &random_token(16));
+    }
+    Some(url.into())
+}
+
+fn respond(auth: &Auth, ctx: &Context, ask: &Ask, federated: Option<String>) -> Response {
+    // The CSRF token and any stored provider tokens go first, the session last.
+    let mut clears = vec![cookies::clear(
+        &ctx.names.csrf,
+        ctx.secure,
+        SameSite::Strict,
+    )];
+    for p in auth.providers.iter().filter(|p| p.tokens.store) {
+        let name = tokens::cookie_name(&auth.config, ctx.secure, &p.spec.id);
+        if ctx.cookies.chunked(&name).is_some() || ctx.cookies.has(&name) {
+            clears.extend(ctx.cookies.clear_all(&name, ctx.secure, SameSite::Lax));
+        }
+    }
+    clears.extend(
+        ctx.cookies
+            .clear_all(&ctx.names.session, ctx.secure, SameSite::Lax),
+    );
+    let url = federated.unwrap_or_else(|| ask.target.clone());
+    let mut resp = if ask.form_post {
+        Response::redirect(&url)
+    } else {
+        Response::json(200, &Body { ok: true, url })
+    };
+    if auth.config.hooks.events {
+        let session = ask
+            .session
+            .as_ref()
+            .and_then(|s| serde_json::from_str::<Value>(&s.to_json()).ok())
+            .map(|v| v["session"].clone())
+            .unwrap_or(Value::Null);
+        resp = resp.with_event("signOut", serde_json::json!({ "session": session }));
+    }
     resp.with_cookies(clears)
 }

@@ -19,6 +19,12 @@ pub struct Metadata {
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
+    /// RFC 7009 token revocation.
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    /// OpenID Connect RP-Initiated Logout.
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
 }
 
 pub fn discovery_url(issuer: &str) -> Option<Url> {

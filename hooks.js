@@ -1,0 +1,180 @@
+'use strict'
+// The app's hooks (callbacks, events, logger) run here, beside the app's code; what they return
+// is applied by the native core under its own rules (the subject stays the verified one, redirects
+// are checked, sizes are bounded). The core hands a sign-in or session update over as a sealed
+// ticket; this module runs the hooks with a timeout and passes their results back. Nothing here
+// decides who is signed in. Reads (getSession, GET /session) never come here.
+
+const DEFAULT_TIMEOUT_MS = 10_000
+const LEVELS = ['debug', 'info', 'warn', 'error', 'off']
+
+class HookTimeout extends Error {
+  constructor(name, ms) {
+    super(`${name} did not settle within ${ms} ms`)
+    this.name = 'HookTimeout'
+  }
+}
+
+/**
+ * `fn()`, raced against a timer when it returns a promise (a synchronous result needs none); a
+ * late rejection is handled (never an unhandled rejection). A synchronous throw propagates.
+ */
+function withTimeout(name, fn, ms) {
+  const run = fn()
+  if (run === null || (typeof run !== 'object' && typeof run !== 'function') || typeof run.then !== 'function') return run
+  let timer
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new HookTimeout(name, ms)), ms)
+    if (typeof timer.unref === 'function') timer.unref()
+  })
+  return Promise.race([run, timeout]).finally(() => clearTimeout(timer))
+}
+
+function consoleLogger(entry) {
+  const where = entry.provider ? ` (${entry.provider})` : ''
+  const line = `[aura-auth] ${entry.level} ${entry.code}: ${entry.message}${where}`
+  if (entry.level === 'error') console.error(line)
+  else if (entry.level === 'warn') console.warn(line)
+  else console.log(line)
+}
+
+function levelIndex(level, fallback) {
+  const i = LEVELS.indexOf(level)
+  return i === -1 ? LEVELS.indexOf(fallback) : i
+}
+
+/**
+ * Splits the app's config into what the core reads (plain data, with `hooks` flags) and the
+ * functions that stay here. Throws a TypeError-like AuraAuthError via `fail` for bad shapes.
+ */
+function createHooks(config, fail) {
+  const callbacks = config.callbacks ?? {}
+  const events = config.events ?? {}
+  if (typeof callbacks !== 'object' || callbacks === null) fail('INVALID_CONFIG', '`callbacks` must be an object of functions: { signIn, session, redirect }.')
+  if (typeof events !== 'object' || events === null) fail('INVALID_CONFIG', '`events` must be an object of functions: { signIn, signOut, updateSession, error }.')
+  for (const [name, fn] of Object.entries(callbacks)) {
+    if (name === 'timeoutMs') continue
+    if (!['signIn', 'session', 'redirect'].includes(name)) fail('INVALID_CONFIG', `callbacks.${name} is not a hook; use signIn, session or redirect (and timeoutMs).`)
+    if (typeof fn !== 'function') fail('INVALID_CONFIG', `callbacks.${name} must be a function.`)
+  }
+  for (const [name, fn] of Object.entries(events)) {
+    if (!['signIn', 'signOut', 'updateSession', 'error'].includes(name)) fail('INVALID_CONFIG', `events.${name} is not an event; use signIn, signOut, updateSession or error.`)
+    if (typeof fn !== 'function') fail('INVALID_CONFIG', `events.${name} must be a function.`)
+  }
+  const timeoutMs = callbacks.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) fail('INVALID_CONFIG', 'callbacks.timeoutMs must be a whole number of milliseconds between 1 and 600000.')
+
+  let logger = config.logger
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || (logger.log !== undefined && typeof logger.log !== 'function'))) {
+    fail('INVALID_CONFIG', '`logger` must be { level?: "debug" | "info" | "warn" | "error" | "off", log?: (entry) => void }.')
+  }
+  const level = logger?.level ?? (config.debug === true ? 'debug' : 'error')
+  if (!LEVELS.includes(level)) fail('INVALID_CONFIG', `logger.level must be one of ${LEVELS.join(', ')}.`)
+  const log = logger?.log ?? consoleLogger
+  // The core reports entries at the logger's level, or errors too when events.error listens.
+  const coreLevel = LEVELS[Math.min(levelIndex(level, 'error'), events.error ? levelIndex('error') : 4)]
+
+  // Providers whose `profile` is a function: the function stays here, the core is told.
+  const profileFns = {}
+  const oauth = Array.isArray(config.oauth)
+    ? config.oauth.map((p) => {
+        if (p && typeof p === 'object' && typeof p.profile === 'function') {
+          profileFns[p.id] = p.profile
+          const { profile: _fn, ...rest } = p
+          return rest
+        }
+        return p
+      })
+    : config.oauth
+
+  const { callbacks: _c, events: _e, logger: _l, debug: _d, ...rest } = config
+  const nativeConfig = {
+    ...rest,
+    oauth,
+    hooks: {
+      signIn: typeof callbacks.signIn === 'function',
+      session: typeof callbacks.session === 'function',
+      redirect: typeof callbacks.redirect === 'function',
+      events: Object.keys(events).length > 0,
+      logLevel: coreLevel,
+      profileFunctions: Object.keys(profileFns),
+    },
+  }
+
+  const handOff = nativeConfig.hooks.signIn || nativeConfig.hooks.session || nativeConfig.hooks.redirect || Object.keys(profileFns).length > 0
+  const maxAge = config.session?.maxAge ?? 30 * 24 * 60 * 60
+
+  function emit(name, payload) {
+    const handler = events[name]
+    if (typeof handler !== 'function') return
+    // Fire and forget: never awaited, a throw is logged and never fails the request.
+    Promise.resolve()
+      .then(() => handler(payload))
+      .catch(() => report({ log: JSON.stringify([{ level: 'error', code: 'EVENT_ERROR', message: `events.${name} threw or rejected.` }]) }))
+  }
+
+  /** Hands the response's events and log entries to the app (after the response is decided). */
+  function report(r) {
+    if (r.log) {
+      for (const entry of JSON.parse(r.log)) {
+        if (levelIndex(entry.level, 'error') >= levelIndex(level, 'error') && level !== 'off') {
+          try {
+            log(entry)
+          } catch {
+            // A logger that throws must not fail the request.
+          }
+        }
+        if (entry.level === 'error' && entry.code !== 'EVENT_ERROR') emit('error', { code: entry.code, message: entry.message, provider: entry.provider ?? null })
+      }
+    }
+    if (r.events) for (const [name, payload] of JSON.parse(r.events)) emit(name, payload)
+  }
+
+  /** Runs the hooks for a hand-off and returns the core's final response. */
+  async function settle(native, request, r) {
+    if (!r.hook) return r
+    const h = JSON.parse(r.hook)
+    let ticket = h.ticket
+    const result = {}
+    try {
+      if (h.kind === 'signIn') {
+        let { user, account } = h
+        const profileFn = profileFns[h.provider]
+        if (profileFn) {
+          const tokens = { accessToken: account.accessToken, refreshToken: account.refreshToken, expiresAt: account.expiresAt, scope: account.scope, idToken: account.idToken, tokenType: account.tokenType }
+          const partial = await withTimeout(`${h.provider}.profile`, () => profileFn(h.profile, tokens), timeoutMs)
+          const next = JSON.parse(native.applyProfile(ticket, JSON.stringify(partial ?? {})))
+          ticket = next.ticket
+          user = next.user
+          account = next.account
+        }
+        if (callbacks.signIn) {
+          const allowed = await withTimeout('callbacks.signIn', () => callbacks.signIn({ user, account, profile: h.profile }), timeoutMs)
+          result.signIn = allowed === undefined ? null : allowed
+        }
+        if (result.signIn === undefined || result.signIn === true) {
+          if (callbacks.session) {
+            const session = { user, expires: new Date(Date.now() + maxAge * 1000).toISOString() }
+            const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session, user, account, profile: h.profile, trigger: 'signIn' }), timeoutMs)
+            result.session = shaped === undefined ? null : shaped
+          }
+          if (callbacks.redirect) {
+            result.redirect = await withTimeout('callbacks.redirect', () => callbacks.redirect({ url: h.redirectTo, baseURL: h.baseURL }), timeoutMs)
+          }
+        }
+      } else {
+        const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session: h.session, user: h.session.user, trigger: 'update', data: h.data }), timeoutMs)
+        result.session = shaped === undefined ? null : shaped
+      }
+      return native.finishHooks(request, ticket, JSON.stringify(result))
+    } catch {
+      // A hook threw, rejected, timed out or returned something that cannot be sent: the core
+      // ends the sign-in on the error page (CALLBACK_ERROR), or refuses the update.
+      return native.finishHooks(request, h.ticket, JSON.stringify({ error: true }))
+    }
+  }
+
+  return { nativeConfig, settle, report, handOff }
+}
+
+module.exports = { createHooks, withTimeout, HookTimeout }

@@ -1,0 +1,221 @@
+//! Calls to the provider's token endpoint after sign-in: refreshing stored tokens (RFC 6749 §6)
+//! and revoking them at sign-out (RFC 7009). Through `oauth2` and the hardened outbound client.
+
+use std::time::Duration;
+
+use oauth2::basic::{
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
+    BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    AuthType, ClientId, ClientSecret, EndpointNotSet, EndpointSet, ExtraTokenFields, RefreshToken,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Auth, ProviderRuntime};
+use crate::clock;
+use crate::endpoints::Endpoints;
+use crate::error::{AuthError, Result};
+use crate::outbound::OutboundError;
+use crate::providers::ClientAuth;
+use crate::tokens::TokenSet;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+struct IdToken {
+    #[serde(default)]
+    id_token: Option<String>,
+}
+impl ExtraTokenFields for IdToken {}
+
+type Resp = StandardTokenResponse<IdToken, BasicTokenType>;
+
+type RefreshClient = oauth2::Client<
+    BasicErrorResponse,
+    Resp,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+fn auth_type(endpoints: &Endpoints) -> AuthType {
+    match endpoints.client_auth {
+        ClientAuth::Basic => AuthType::BasicAuth,
+        ClientAuth::Post | ClientAuth::None | ClientAuth::Query => AuthType::RequestBody,
+    }
+}
+
+/// Exchanges the stored refresh token for new tokens. The refresh token is kept when the provider
+/// does not rotate it, and so is the scope when the answer names none.
+pub async fn refresh(
+    auth: &Auth,
+    p: &ProviderRuntime,
+    endpoints: &Endpoints,
+    current: &TokenSet,
+) -> Result<TokenSet> {
+    let refresh_token = current.refresh_token.clone().ok_or_else(|| {
+        AuthError::new(
+            "REFRESH_TOKEN_INVALID",
+            "The access token expired and the provider gave no refresh token.",
+        )
+    })?;
+    let mut client: RefreshClient = oauth2::Client::new(ClientId::new(p.spec.client_id.clone()))
+        .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
+        .set_auth_type(auth_type(endpoints));
+    // A public client sends no secret; a minted one (Apple) is renewed before it expires.
+    if endpoints.client_auth != ClientAuth::None {
+        client = client.set_client_secret(ClientSecret::new(p.spec.secret()?));
+    }
+    let outbound = auth.outbound.clone();
+    let http = move |request: oauth2::HttpRequest| {
+        let outbound = outbound.clone();
+        async move { outbound.send(request).await }
+    };
+    let answer = client
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
+        .request_async(&http)
+        .await
+        .map_err(|e| match e {
+            oauth2::RequestTokenError::ServerResponse(r)
+                if *r.error() == BasicErrorResponseType::InvalidGrant =>
+            {
+                AuthError::new(
+                    "REFRESH_TOKEN_INVALID",
+                    "The provider refused the refresh token (invalid_grant): sign in again.",
+                )
+            }
+            // GitHub answers errors with HTTP 200 and `error` in the body.
+            oauth2::RequestTokenError::Parse(_, body)
+                if String::from_utf8_lossy(&body).contains("\"invalid_grant\"")
+                    || String::from_utf8_lossy(&body).contains("bad_refresh_token") =>
+            {
+                AuthError::new(
+                    "REFRESH_TOKEN_INVALID",
+                    "The provider refused the refresh token (invalid_grant): sign in again.",
+                )
+            }
+            oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => {
+                AuthError::new(
+                    "PROVIDER_UNAVAILABLE",
+                    "The provider's token endpoint could not be reached.",
+                )
+            }
+            _ => AuthError::new(
+                "REFRESH_FAILED",
+                "The provider's token endpoint did not refresh the tokens.",
+            ),
+        })?;
+    Ok(TokenSet {
+        provider: current.provider.clone(),
+        sub: current.sub.clone(),
+        access_token: answer.access_token().secret().clone(),
+        refresh_token: Some(
+            answer
+                .refresh_token()
+                .map(|t| t.secret().clone())
+                .unwrap_or(refresh_token),
+        ),
+        expires_at: answer.expires_in().map(|d| clock::now() + d.as_secs()),
+        scope: answer
+            .scopes()
+            .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" "))
+            .or_else(|| current.scope.clone()),
+        id_token: answer
+            .extra_fields()
+            .id_token
+            .clone()
+            .or_else(|| current.id_token.clone()),
+        token_type: answer.token_type().as_ref().to_string(),
+    })
+}
+
+/// Revokes the stored refresh and access tokens where the provider has a revocation endpoint.
+/// Best effort: failures are ignored, and the whole is bounded by `limit`. (Sent directly: the
+/// `oauth2` crate refuses non-https revocation URLs, and loopback http is allowed here for tests.)
+pub async fn revoke(
+    auth: &Auth,
+    p: &ProviderRuntime,
+    endpoints: &Endpoints,
+    tokens: &TokenSet,
+    limit: Duration,
+) -> bool {
+    let Some(url) = p.revocation_url() else {
+        return false;
+    };
+    let mut list = Vec::new();
+    if let Some(r) = &tokens.refresh_token {
+        list.push((r.as_str(), "refresh_token"));
+    }
+    list.push((tokens.access_token.as_str(), "access_token"));
+    let all = async {
+        let mut ok = true;
+        for (token, hint) in list {
+            let request = revocation_request(p, endpoints, &url, token, hint);
+            let done = match request {
+                Some(req) => auth
+                    .outbound
+                    .send(req)
+                    .await
+                    .is_ok_and(|r| r.status().is_success()),
+                None => false,
+            };
+            ok &= done;
+        }
+        ok
+    };
+    tokio::time::timeout(limit, all).await.unwrap_or(false)
+}
+
+/// An RFC 7009 revocation request with the provider's client authentication.
+fn revocation_request(
+    p: &ProviderRuntime,
+    endpoints: &Endpoints,
+    url: &url::Url,
+    token: &str,
+    hint: &str,
+) -> Option<http::Request<Vec<u8>>> {
+    {
+        {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("token", token);
+            form.append_pair("token_type_hint", hint);
+            let mut request = http::Request::builder()
+                .method("POST")
+                .uri(url.as_str())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json");
+            match endpoints.client_auth {
+                ClientAuth::Basic => {
+                    // RFC 6749 §2.3.1: both parts form-encoded, then Basic.
+                    let enc = |s: &str| {
+                        url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                    };
+                    let pair = format!("{}:{}", enc(&p.spec.client_id), enc(&p.spec.client_secret));
+                    request = request.header(
+                        "authorization",
+                        format!(
+                            "Basic {}",
+                            base64::Engine::encode(
+                                &base64::engine::general_purpose::STANDARD,
+                                pair
+                            )
+                        ),
+                    );
+                }
+                ClientAuth::Post | ClientAuth::Query => {
+                    form.append_pair("client_id", &p.spec.client_id);
+                    form.append_pair("client_secret", &p.spec.secret().ok()?);
+                }
+                ClientAuth::None => {
+                    form.append_pair("client_id", &p.spec.client_id);
+                }
+            }
+            request.body(form.finish().into_bytes()).ok()
+        }
+    }
+}
