@@ -94,6 +94,7 @@ export type SessionResult =
   | { authenticated: true; session: Session }
   | { authenticated: false; session: null }
 
+/** Dot paths into the provider's profile, tried in order. `a+b` joins values with a space, `{path}` builds a template. */
 export type ProfilePath = string | string[]
 
 /** Fields every provider object may set; every URL overrides the built-in or discovered one. */
@@ -105,15 +106,18 @@ export interface ProviderOptions {
   authorizationURL?: string
   tokenURL?: string
   userinfoURL?: string
-  /** GitHub only: where a private primary email is looked up. */
+  /** Providers that look the address up in a second call (GitHub, Bitbucket): where. */
   emailsURL?: string
   jwksURL?: string
+  /** OpenID Connect issuer. Required for okta, auth0, keycloak, cognito, authentik, zitadel (env `<ID>_ISSUER`). */
   issuer?: string
   scope?: string | string[]
-  clientAuth?: "client_secret_basic" | "client_secret_post"
+  /** Token-endpoint client authentication; "none" = a public client (PKCE, no secret). */
+  clientAuth?: "client_secret_basic" | "client_secret_post" | "none"
   /**
    * Which profile fields hold the user's id, name, email, image and email-verification signal:
-   * dot paths (`"data.name"`, `"data.0.id"`), or a list of them tried in order (`["name", "login"]`).
+   * dot paths (`"data.name"`, `"data.0.id"`), or a list of them tried in order (`["name", "login"]`);
+   * on a built-in each field given replaces the built-in's. Or a function (a hook).
    * For OpenID Connect providers the subject is always the verified id_token's `sub`.
    */
   profile?: { sub?: ProfilePath; name?: ProfilePath; email?: ProfilePath; image?: ProfilePath; emailVerified?: ProfilePath } | ProfileFunction
@@ -135,6 +139,18 @@ export interface ProviderOptions {
  */
 export type ProfileFunction = (profile: Record<string, any>, tokens: ProviderTokens) => Partial<User> | Promise<Partial<User>>
 
+/** Microsoft Entra ID: `tenant` is `common` (default), `organizations`, `consumers` or the tenant id (GUID). Env: MICROSOFT_ENTRA_ID_TENANT. */
+export interface MicrosoftEntraIdOptions extends Partial<ProviderOptions> {
+  tenant?: "common" | "organizations" | "consumers" | (string & {})
+}
+
+/** Apple: give `clientSecret`, or `teamId`, `keyId` and `privateKey` (the .p8 PEM) to mint one. Env: APPLE_TEAM_ID, APPLE_KEY_ID, APPLE_PRIVATE_KEY. */
+export interface AppleOptions extends Partial<ProviderOptions> {
+  teamId?: string
+  keyId?: string
+  privateKey?: string
+}
+
 export interface OIDCProviderOptions extends ProviderOptions {
   type: "oidc"
   issuer: string
@@ -147,8 +163,24 @@ export interface OAuthProviderOptions extends ProviderOptions {
   userinfoURL: string
 }
 
-export type BuiltInProviderId = "github"
-export type ProviderConfig = BuiltInProviderId | ProviderOptions | OIDCProviderOptions | OAuthProviderOptions
+/** Built-in providers that need only `<ID>_CLIENT_ID` / `<ID>_CLIENT_SECRET`. */
+export type FixedProviderId =
+  | "github" | "google" | "microsoft-entra-id" | "apple" | "facebook" | "discord" | "gitlab"
+  | "twitter" | "x" | "linkedin" | "slack" | "spotify" | "twitch" | "bitbucket" | "atlassian"
+  | "dropbox" | "notion" | "figma" | "reddit" | "zoom" | "salesforce" | "kakao" | "naver" | "line"
+  | "vk" | "yandex" | "strava" | "patreon" | "pinterest" | "tiktok" | "mailchimp" | "hubspot"
+  | "huggingface" | "coinbase" | "roblox" | "osu" | "dribbble" | "click-up" | "box" | "kick"
+  | "threads" | "yahoo" | "wikimedia"
+/** Built-in providers that also need `issuer` (env `<ID>_ISSUER`). */
+export type IssuerProviderId = "okta" | "auth0" | "keycloak" | "cognito" | "authentik" | "zitadel"
+export type BuiltInProviderId = FixedProviderId | IssuerProviderId
+export type ProviderConfig =
+  | BuiltInProviderId
+  | ProviderOptions
+  | OIDCProviderOptions
+  | OAuthProviderOptions
+  | MicrosoftEntraIdOptions
+  | AppleOptions
 
 export interface AuthConfig {
   /** Provider ids, provider objects, or a mix. */
@@ -239,6 +271,57 @@ export declare class AuraAuthError extends Error {
 }
 
 export declare function createAuth(config: AuthConfig): AuthInstance
-export declare function github(options?: Partial<ProviderOptions>): ProviderOptions
+/** Every built-in provider id. */
+export declare const BUILT_IN_PROVIDERS: readonly BuiltInProviderId[]
+type Helper = (options?: Partial<ProviderOptions>) => ProviderOptions
+export declare const github: Helper
+export declare const google: Helper
+export declare const microsoftEntraId: (options?: MicrosoftEntraIdOptions) => ProviderOptions
+export declare const apple: (options?: AppleOptions) => ProviderOptions
+export declare const facebook: Helper
+export declare const discord: Helper
+export declare const gitlab: Helper
+export declare const twitter: Helper
+export declare const x: Helper
+export declare const linkedin: Helper
+export declare const slack: Helper
+export declare const spotify: Helper
+export declare const twitch: Helper
+export declare const bitbucket: Helper
+export declare const atlassian: Helper
+export declare const dropbox: Helper
+export declare const notion: Helper
+export declare const figma: Helper
+export declare const reddit: Helper
+export declare const zoom: Helper
+export declare const salesforce: Helper
+export declare const okta: Helper
+export declare const auth0: Helper
+export declare const keycloak: Helper
+export declare const cognito: Helper
+export declare const authentik: Helper
+export declare const zitadel: Helper
+export declare const kakao: Helper
+export declare const naver: Helper
+export declare const line: Helper
+export declare const vk: Helper
+export declare const yandex: Helper
+export declare const strava: Helper
+export declare const patreon: Helper
+export declare const pinterest: Helper
+export declare const tiktok: Helper
+export declare const mailchimp: Helper
+export declare const hubspot: Helper
+export declare const huggingface: Helper
+export declare const coinbase: Helper
+export declare const roblox: Helper
+export declare const osu: Helper
+export declare const dribbble: Helper
+export declare const clickUp: Helper
+export declare const box: Helper
+export declare const kick: Helper
+export declare const threads: Helper
+export declare const yahoo: Helper
+export declare const wikimedia: Helper
 export declare function oidc(options: Omit<OIDCProviderOptions, "type">): OIDCProviderOptions
 export declare function oauth(options: Omit<OAuthProviderOptions, "type">): OAuthProviderOptions

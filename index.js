@@ -128,7 +128,7 @@ function unavailable(error) {
   return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail }
 }
 
-const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS'])
+const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS', 'MISSING_ISSUER'])
 
 function createAuth(config = {}) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
@@ -231,9 +231,22 @@ function createAuth(config = {}) {
   return { handlers, api, handler: createNodeHandler(native, hooks), internal }
 }
 
-/** GitHub, with optional overrides (credentials default to GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET). */
-function github(options = {}) {
-  return { ...options, id: options.id ?? 'github' }
+// The built-in provider ids (the Rust core holds their descriptions). Each has a helper named
+// after it in camelCase (`microsoftEntraId`, `clickUp`, ...) that returns a provider object with
+// optional overrides; credentials default to `<ID>_CLIENT_ID` / `<ID>_CLIENT_SECRET`.
+const BUILT_IN_PROVIDERS = [
+  'github', 'google', 'microsoft-entra-id', 'apple', 'facebook', 'discord', 'gitlab', 'twitter', 'x',
+  'linkedin', 'slack', 'spotify', 'twitch', 'bitbucket', 'atlassian', 'dropbox', 'notion', 'figma',
+  'reddit', 'zoom', 'salesforce', 'okta', 'auth0', 'keycloak', 'cognito', 'authentik', 'zitadel',
+  'kakao', 'naver', 'line', 'vk', 'yandex', 'strava', 'patreon', 'pinterest', 'tiktok', 'mailchimp',
+  'hubspot', 'huggingface', 'coinbase', 'roblox', 'osu', 'dribbble', 'click-up', 'box', 'kick',
+  'threads', 'yahoo', 'wikimedia',
+]
+
+const camel = (id) => id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())
+const helpers = {}
+for (const id of BUILT_IN_PROVIDERS) {
+  helpers[camel(id)] = (options = {}) => ({ ...options, id: options.id ?? id })
 }
 
 /** Any OpenID Connect provider, resolved by discovery from its issuer. */
@@ -246,4 +259,4 @@ function oauth(options) {
   return { ...options, type: 'oauth' }
 }
 
-module.exports = { createAuth, AuraAuthError, github, oidc, oauth, __collectEnvForTesting: collectEnv }
+module.exports = { createAuth, AuraAuthError, oidc, oauth, BUILT_IN_PROVIDERS, ...helpers, __collectEnvForTesting: collectEnv }

@@ -206,7 +206,7 @@ impl Auth {
         };
         let resp = match self.run_sync(&ctx, req, &r) {
             Ok(resp) => resp,
-            Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, p).await,
+            Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, req, p).await,
             Err(NeedsNetwork::Discovery(p)) => match self.endpoints(p).await {
                 Ok(_) => actions::signin::run(self, &ctx, p),
                 Err(e) => actions::signin::failure(self, &ctx, &e),
@@ -249,8 +249,15 @@ impl Auth {
             }
         };
         let method = req.method.to_ascii_uppercase();
-        if !r.methods().contains(&method.as_str()) {
-            let allow = r.methods().join(", ");
+        // A form_post provider (Apple) returns to its callback with a POST.
+        let methods: &[&str] = match &r {
+            Route::Callback(id) if self.provider(id).is_some_and(|p| p.spec.form_post) => {
+                &["GET", "HEAD", "POST"]
+            }
+            _ => r.methods(),
+        };
+        if !methods.contains(&method.as_str()) {
+            let allow = methods.join(", ");
             return Err(Box::new(
                 Response::error(
                     405,

@@ -1,4 +1,5 @@
-//! A provider's effective endpoints: its description, completed by discovery for OIDC.
+//! A provider's effective endpoints: its description, completed by discovery for OIDC providers
+//! that do not carry every URL themselves.
 
 use url::Url;
 
@@ -14,7 +15,8 @@ pub struct Endpoints {
     pub userinfo: Option<Url>,
     pub emails: Option<Url>,
     pub jwks: Option<Url>,
-    /// The issuer that `iss` (RFC 9207) and id_tokens must name.
+    /// The issuer that `iss` (RFC 9207) and id_tokens must name. For Entra's multi-tenant
+    /// authorities it holds `{tenantid}`, filled in from the id_token's `tid`.
     pub issuer: Option<String>,
     /// The provider promised the `iss` authorization-response parameter: it must be present.
     pub iss_required: bool,
@@ -23,9 +25,12 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    /// For plain OAuth 2.0 providers everything is in the description.
+    /// Everything from the description: plain OAuth 2.0 providers, and OIDC providers that carry
+    /// their authorize, token and JWKS URLs and issuer (the built-ins with fixed URLs), so a
+    /// sign-in needs no discovery request. `None`: discovery must complete them.
     pub fn from_spec(spec: &ProviderSpec) -> Option<Endpoints> {
-        if spec.protocol != Protocol::OAuth2 {
+        let oidc = spec.protocol == Protocol::Oidc;
+        if oidc && (spec.jwks_url.is_none() || spec.issuer.is_none()) {
             return None;
         }
         Some(Endpoints {
@@ -33,11 +38,11 @@ impl Endpoints {
             token: spec.token_url.clone()?,
             userinfo: spec.userinfo_url.clone(),
             emails: spec.emails_url.clone(),
-            jwks: None,
+            jwks: spec.jwks_url.clone(),
             issuer: spec.issuer.clone(),
             iss_required: false,
             client_auth: spec.client_auth.unwrap_or(ClientAuth::Basic),
-            oidc: false,
+            oidc,
         })
     }
 
@@ -70,7 +75,7 @@ impl Endpoints {
                 (None, Some(u)) => Some(parse(u, "userinfo_endpoint")?),
                 (None, None) => None,
             },
-            emails: None,
+            emails: spec.emails_url.clone(),
             jwks: Some(match &spec.jwks_url {
                 Some(u) => u.clone(),
                 None => parse(&meta.jwks_uri, "jwks_uri")?,

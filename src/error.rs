@@ -49,6 +49,7 @@ pub const PAGE_MESSAGES: &[(&str, &str)] = &[
     ("PROVIDER_UNAVAILABLE", "The provider could not be reached. Try again in a moment."),
     ("DISCOVERY_FAILED", "The provider's OpenID configuration could not be loaded."),
     ("BAD_REQUEST", "The request was malformed."),
+    ("TENANT_NOT_ALLOWED", "Accounts from your organization or account type cannot sign in to this app."),
 ];
 
 /// The people-facing message for an error-page code.

@@ -131,12 +131,34 @@ impl Outbound {
         url: &Url,
         bearer: Option<&str>,
     ) -> Result<(Value, Option<String>), OutboundError> {
+        let auth = bearer.map(|t| ("authorization".to_string(), format!("Bearer {t}")));
+        self.call(http::Method::GET, url, auth.as_slice()).await
+    }
+
+    /// A call to a provider's API with extra headers (the Authorization header among them, in
+    /// whatever scheme the provider takes), GET or POST without a body; the answer must be
+    /// JSON. A header that cannot be sent is refused as an insecure request, never a panic.
+    pub async fn request_json(
+        &self,
+        method: http::Method,
+        url: &Url,
+        headers: &[(String, String)],
+    ) -> Result<Value, OutboundError> {
+        self.call(method, url, headers).await.map(|(v, _)| v)
+    }
+
+    async fn call(
+        &self,
+        method: http::Method,
+        url: &Url,
+        headers: &[(String, String)],
+    ) -> Result<(Value, Option<String>), OutboundError> {
         let mut builder = http::Request::builder()
-            .method("GET")
+            .method(method)
             .uri(url.as_str())
             .header("accept", "application/json");
-        if let Some(token) = bearer {
-            builder = builder.header("authorization", format!("Bearer {token}"));
+        for (name, value) in headers {
+            builder = builder.header(name.as_str(), value.as_str());
         }
         let request = builder
             .body(Vec::new())

@@ -46,7 +46,7 @@ type RefreshClient = oauth2::Client<
 fn auth_type(endpoints: &Endpoints) -> AuthType {
     match endpoints.client_auth {
         ClientAuth::Basic => AuthType::BasicAuth,
-        ClientAuth::Post => AuthType::RequestBody,
+        ClientAuth::Post | ClientAuth::None | ClientAuth::Query => AuthType::RequestBody,
     }
 }
 
@@ -64,10 +64,13 @@ pub async fn refresh(
             "The access token expired and the provider gave no refresh token.",
         )
     })?;
-    let client: RefreshClient = oauth2::Client::new(ClientId::new(p.spec.client_id.clone()))
-        .set_client_secret(ClientSecret::new(p.spec.client_secret.clone()))
+    let mut client: RefreshClient = oauth2::Client::new(ClientId::new(p.spec.client_id.clone()))
         .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
         .set_auth_type(auth_type(endpoints));
+    // A public client sends no secret; a minted one (Apple) is renewed before it expires.
+    if endpoints.client_auth != ClientAuth::None {
+        client = client.set_client_secret(ClientSecret::new(p.spec.secret()?));
+    }
     let outbound = auth.outbound.clone();
     let http = move |request: oauth2::HttpRequest| {
         let outbound = outbound.clone();
@@ -204,9 +207,12 @@ fn revocation_request(
                         ),
                     );
                 }
-                ClientAuth::Post => {
+                ClientAuth::Post | ClientAuth::Query => {
                     form.append_pair("client_id", &p.spec.client_id);
-                    form.append_pair("client_secret", &p.spec.client_secret);
+                    form.append_pair("client_secret", &p.spec.secret().ok()?);
+                }
+                ClientAuth::None => {
+                    form.append_pair("client_id", &p.spec.client_id);
                 }
             }
             request.body(form.finish().into_bytes()).ok()

@@ -1,7 +1,12 @@
-//! `GET callback/:provider`: checks the flow cookie (present, provider-bound, fresh), `state`
-//! (constant time), `iss` (RFC 9207), exchanges the code with the PKCE verifier, verifies the
-//! id_token (OIDC), fetches the profile, sets the session and returns to the saved target.
-//! Every failure sends the browser to the error page with a code.
+//! `GET callback/:provider` (and `POST` for form_post providers such as Apple): checks the flow
+//! cookie (present, provider-bound, fresh), `state` (constant time), `iss` (RFC 9207), exchanges
+//! the code with the PKCE verifier, verifies the id_token (OIDC), fetches the profile, sets the
+//! session and returns to the saved target. Every failure sends the browser to the error page
+//! with a code.
+//!
+//! The provider-specific parts (client authentication, extra headers, token-response shapes,
+//! profile calls and paths, the emails call) are read from the provider's description: one flow
+//! serves every provider.
 
 use cookie::SameSite;
 use oauth2::basic::{
@@ -9,16 +14,17 @@ use oauth2::basic::{
     BasicTokenType,
 };
 use oauth2::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, ExtraTokenFields,
-    PkceCodeVerifier, RedirectUrl, StandardRevocableToken, StandardTokenResponse, TokenResponse,
+    AccessToken, AuthType, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, StandardRevocableToken, TokenResponse,
     TokenUrl,
 };
-use serde::{Deserialize, Serialize};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
-use super::error_redirect;
 use super::signin::callback_url;
+use super::{body_fields, error_redirect};
 use crate::account::Account;
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
@@ -31,22 +37,98 @@ use crate::hooks::{Ticket, TicketKind};
 use crate::log::{Level, LogEntry};
 use crate::oidc::id_token;
 use crate::outbound::OutboundError;
-use crate::providers::profile::{text, User};
-use crate::providers::{ClientAuth, ProfileStyle};
+use crate::providers::profile::{first_text, flag, lookup, text, User};
+use crate::providers::{ClientAuth, ProviderSpec, TokenIn};
 use crate::redirect::safe_redirect;
+use crate::request::Request;
 use crate::response::Response;
 use crate::session::SessionData;
 use crate::tokens::{self, TokenSet};
 
-/// The token response's `id_token` (OIDC), beside the standard fields.
+/// A token response, read leniently: `token_type` may be missing or oddly cased, `expires_in` a
+/// string, `scope` a list (Twitch) or a delimited string; an `error` inside a 200 answer
+/// (GitHub) is kept so it can be refused. Fields beyond the standard ones stay in `extra` (VK's
+/// `email`): the profile can read them as `$token.<field>`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct IdTokenField {
+pub struct TokenResp {
+    #[serde(default = "no_token")]
+    access_token: AccessToken,
+    #[serde(default = "bearer", deserialize_with = "token_type")]
+    token_type: BasicTokenType,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token: Option<RefreshToken>,
+    #[serde(default, deserialize_with = "scopes")]
+    scope: Option<Vec<Scope>>,
     #[serde(default)]
     pub id_token: Option<String>,
+    #[serde(default)]
+    pub error: Option<Value>,
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
 }
-impl ExtraTokenFields for IdTokenField {}
 
-type TokenResp = StandardTokenResponse<IdTokenField, BasicTokenType>;
+fn no_token() -> AccessToken {
+    AccessToken::new(String::new())
+}
+fn bearer() -> BasicTokenType {
+    BasicTokenType::Bearer
+}
+fn token_type<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<BasicTokenType, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("mac") => BasicTokenType::Mac,
+        Some(Value::String(s)) if !s.eq_ignore_ascii_case("bearer") && !s.is_empty() => {
+            BasicTokenType::Extension(s)
+        }
+        _ => BasicTokenType::Bearer,
+    })
+}
+fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    })
+}
+fn scopes<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<Scope>>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::String(s)) => Some(
+            s.split([' ', ','])
+                .filter(|p| !p.is_empty())
+                .map(|p| Scope::new(p.to_string()))
+                .collect(),
+        ),
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|p| Scope::new(p.to_string()))
+                .collect(),
+        ),
+        _ => None,
+    })
+}
+
+impl TokenResponse for TokenResp {
+    type TokenType = BasicTokenType;
+    fn access_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+    fn token_type(&self) -> &BasicTokenType {
+        &self.token_type
+    }
+    fn expires_in(&self) -> Option<std::time::Duration> {
+        self.expires_in.map(std::time::Duration::from_secs)
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.scope.as_ref()
+    }
+}
+
 type Client = oauth2::Client<
     BasicErrorResponse,
     TokenResp,
@@ -60,21 +142,53 @@ type Client = oauth2::Client<
     oauth2::EndpointSet,
 >;
 
+/// The authorization response's parameters: the query of a GET callback, or the form body of a
+/// form_post provider's POST callback (Apple).
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn of(ctx: &Context, req: &Request) -> Params {
+        if req.method.eq_ignore_ascii_case("POST") {
+            Params(body_fields(req.body.as_deref()))
+        } else {
+            Params(ctx.url.query_pairs().into_owned().collect())
+        }
+    }
+
+    /// The first value of a parameter.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
 fn err(code: &'static str, message: &str) -> AuthError {
     AuthError::new(code, message)
 }
 
-pub async fn run(auth: &Auth, ctx: &Context<'_>, p: &ProviderRuntime) -> Response {
+pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, p: &ProviderRuntime) -> Response {
+    // Only a form_post provider answers with a POST; for the others the callback is GET only.
+    if req.method.eq_ignore_ascii_case("POST") && !p.spec.form_post {
+        return Response::error(
+            405,
+            "METHOD_NOT_ALLOWED",
+            "This provider's callback is a GET request.",
+        )
+        .with_header("allow", "GET, HEAD");
+    }
+    let params = Params::of(ctx, req);
     // Until `state` matches a flow cookie, nothing here came from the provider we sent the user
     // to: refuse without touching the live flow (SPEC §4 rule 14).
     let provider = || Some(p.spec.id.clone());
-    let flow = match matching_flow(auth, ctx, &p.spec.id) {
+    let flow = match matching_flow(auth, ctx, &params, &p.spec.id) {
         Ok(flow) => flow,
         Err(e) => {
             return error_redirect(auth, ctx, e.code, false).with_provider_log(&e, provider())
         }
     };
-    match complete(auth, ctx, p, &flow).await {
+    match complete(auth, ctx, &params, p, &flow).await {
         Ok(resp) => resp,
         // The flow was this response's: it is spent, so its cookie is cleared.
         Err(e) => error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider()),
@@ -82,8 +196,8 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, p: &ProviderRuntime) -> Respons
 }
 
 /// The provider's `?error=` answer (RFC 6749 §4.1.2.1), if it sent one.
-fn provider_error(ctx: &Context) -> Option<AuthError> {
-    let error = ctx.query("error")?;
+fn provider_error(params: &Params) -> Option<AuthError> {
+    let error = params.get("error")?;
     Some(if error == "access_denied" {
         err("ACCESS_DENIED", "The user or provider refused the sign-in.")
     } else {
@@ -94,7 +208,7 @@ fn provider_error(ctx: &Context) -> Option<AuthError> {
 /// The flow cookie whose `state` equals the response's (constant time). Of several cookies of
 /// that name (one planted by a sibling site, say), only the one holding this state counts
 /// (SPEC §4 rule 12). Then the flow must belong to this provider and be fresh.
-pub fn matching_flow(auth: &Auth, ctx: &Context, id: &str) -> Result<Flow> {
+pub fn matching_flow(auth: &Auth, ctx: &Context, params: &Params, id: &str) -> Result<Flow> {
     let flows: Vec<Flow> = ctx
         .cookies
         .get_all(&ctx.names.flow)
@@ -106,7 +220,7 @@ pub fn matching_flow(auth: &Auth, ctx: &Context, id: &str) -> Result<Flow> {
             "The sign-in flow cookie is missing or invalid.",
         ));
     }
-    let state = ctx.query("state").unwrap_or_default();
+    let state = params.get("state").unwrap_or_default();
     let flow = flows
         .into_iter()
         .find(|f| !state.is_empty() && bool::from(state.as_bytes().ct_eq(f.state.as_bytes())))
@@ -121,15 +235,15 @@ pub fn matching_flow(auth: &Auth, ctx: &Context, id: &str) -> Result<Flow> {
 }
 
 /// The checks after `state` matched that need no network, in order; returns the code.
-pub fn check_response(ctx: &Context, flow: &Flow, endpoints: &Endpoints) -> Result<String> {
+pub fn check_response(params: &Params, flow: &Flow, endpoints: &Endpoints) -> Result<String> {
     if flow.expired() {
         return Err(err("FLOW_EXPIRED", "The sign-in flow expired."));
     }
-    if let Some(e) = provider_error(ctx) {
+    if let Some(e) = provider_error(params) {
         return Err(e);
     }
-    match (ctx.query("iss"), &endpoints.issuer) {
-        (Some(iss), Some(expected)) if &iss != expected => {
+    match (params.get("iss"), &endpoints.issuer) {
+        (Some(iss), Some(expected)) if !id_token::issuer_matches(expected, &iss) => {
             return Err(err(
                 "ISSUER_MISMATCH",
                 "The iss parameter names another issuer.",
@@ -143,7 +257,8 @@ pub fn check_response(ctx: &Context, flow: &Flow, endpoints: &Endpoints) -> Resu
         }
         _ => {}
     }
-    ctx.query("code")
+    params
+        .get("code")
         .filter(|c| !c.is_empty() && c.len() <= 4096)
         .ok_or_else(|| err("MISSING_CODE", "No authorization code."))
 }
@@ -151,6 +266,7 @@ pub fn check_response(ctx: &Context, flow: &Flow, endpoints: &Endpoints) -> Resu
 async fn complete(
     auth: &Auth,
     ctx: &Context<'_>,
+    params: &Params,
     p: &ProviderRuntime,
     flow: &Flow,
 ) -> Result<Response> {
@@ -158,20 +274,19 @@ async fn complete(
         return Err(err("FLOW_EXPIRED", "The sign-in flow expired."));
     }
     // Report the provider's refusal without needing discovery.
-    if let Some(e) = provider_error(ctx) {
+    if let Some(e) = provider_error(params) {
         return Err(e);
     }
     let endpoints = auth.endpoints(p).await?;
-    let code = check_response(ctx, flow, &endpoints)?;
+    let code = check_response(params, flow, &endpoints)?;
     let token = exchange(auth, ctx, p, &endpoints, flow, code).await?;
-    let access_token = token.access_token().secret().clone();
 
     let claims = if endpoints.oidc {
         Some(verify_id_token(auth, p, &endpoints, &token, flow).await?)
     } else {
         None
     };
-    let (user, raw_profile) = profile(auth, p, &endpoints, &access_token, claims.as_ref()).await?;
+    let (user, raw_profile) = profile(auth, p, &endpoints, &token, claims.as_ref(), params).await?;
     let account = account_of(p, &endpoints, &token, &user);
     let target = safe_redirect(&flow.redirect_to, &ctx.origin, &auth.config.trusted_origins);
     if auth.config.hooks.hand_off(&p.spec.id) {
@@ -207,7 +322,7 @@ fn account_of(
         scope: token
             .scopes()
             .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" ")),
-        id_token: token.extra_fields().id_token.clone(),
+        id_token: token.id_token.clone(),
         token_type: token.token_type().as_ref().to_string(),
     }
 }
@@ -305,6 +420,14 @@ pub fn signed_in(
     Ok(resp)
 }
 
+/// The provider's extra headers, `{client_id}` filled in.
+fn extra_headers(spec: &ProviderSpec) -> Vec<(String, String)> {
+    spec.headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.replace("{client_id}", &spec.client_id)))
+        .collect()
+}
+
 async fn exchange(
     auth: &Auth,
     ctx: &Context<'_>,
@@ -313,38 +436,72 @@ async fn exchange(
     flow: &Flow,
     code: String,
 ) -> Result<TokenResp> {
-    let redirect = RedirectUrl::new(callback_url(auth, ctx, &p.spec.id))
+    let spec = &p.spec;
+    let redirect = RedirectUrl::new(callback_url(auth, ctx, &spec.id))
         .map_err(|_| err("BAD_REQUEST", "Bad callback URL."))?;
-    let client: Client = oauth2::Client::new(ClientId::new(p.spec.client_id.clone()))
-        .set_client_secret(ClientSecret::new(p.spec.client_secret.clone()))
+    let mut client: Client = oauth2::Client::new(ClientId::new(spec.client_id.clone()))
         .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
         .set_redirect_uri(redirect)
         .set_auth_type(match endpoints.client_auth {
             ClientAuth::Basic => AuthType::BasicAuth,
-            ClientAuth::Post => AuthType::RequestBody,
+            ClientAuth::Post | ClientAuth::None | ClientAuth::Query => AuthType::RequestBody,
         });
+    if endpoints.client_auth != ClientAuth::None {
+        client = client.set_client_secret(ClientSecret::new(spec.secret()?));
+    }
     let outbound = auth.outbound.clone();
-    let http = move |request: oauth2::HttpRequest| {
+    let headers = extra_headers(spec);
+    let in_query = endpoints.client_auth == ClientAuth::Query;
+    let http = move |mut request: oauth2::HttpRequest| {
         let outbound = outbound.clone();
-        async move { outbound.send(request).await }
-    };
-    client
-        .exchange_code(AuthorizationCode::new(code))
-        .set_pkce_verifier(PkceCodeVerifier::new(flow.verifier.clone()))
-        .request_async(&http)
-        .await
-        .map_err(|e| match e {
-            oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => {
-                err(
-                    "PROVIDER_UNAVAILABLE",
-                    "The token endpoint could not be reached.",
-                )
+        let headers = headers.clone();
+        async move {
+            for (name, value) in &headers {
+                let (Ok(n), Ok(v)) = (
+                    http::HeaderName::from_bytes(name.as_bytes()),
+                    http::HeaderValue::from_str(value),
+                ) else {
+                    return Err(OutboundError::InsecureUrl);
+                };
+                request.headers_mut().insert(n, v);
             }
-            _ => err(
-                "TOKEN_EXCHANGE_FAILED",
-                "The token endpoint refused the code.",
-            ),
-        })
+            if in_query {
+                // The form's parameters (credentials included) also as the query (ClickUp).
+                let form = String::from_utf8_lossy(request.body()).into_owned();
+                let uri = request.uri().to_string();
+                let sep = if uri.contains('?') { '&' } else { '?' };
+                *request.uri_mut() = format!("{uri}{sep}{form}")
+                    .parse()
+                    .map_err(|_| OutboundError::InsecureUrl)?;
+            }
+            outbound.send(request).await
+        }
+    };
+    let mut request = client.exchange_code(AuthorizationCode::new(code));
+    if spec.sends_pkce() {
+        request = request.set_pkce_verifier(PkceCodeVerifier::new(flow.verifier.clone()));
+    }
+    if let Some(name) = spec.client_id_param {
+        request = request.add_extra_param(name, spec.client_id.clone());
+    }
+    let token = request.request_async(&http).await.map_err(|e| match e {
+        oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => err(
+            "PROVIDER_UNAVAILABLE",
+            "The token endpoint could not be reached.",
+        ),
+        _ => err(
+            "TOKEN_EXCHANGE_FAILED",
+            "The token endpoint refused the code.",
+        ),
+    })?;
+    // GitHub answers refusals with HTTP 200 and an `error` field.
+    if token.error.is_some() || token.access_token().secret().is_empty() {
+        return Err(err(
+            "TOKEN_EXCHANGE_FAILED",
+            "The token endpoint refused the code.",
+        ));
+    }
+    Ok(token)
 }
 
 async fn verify_id_token(
@@ -355,27 +512,62 @@ async fn verify_id_token(
     flow: &Flow,
 ) -> Result<Value> {
     let raw = token
-        .extra_fields()
         .id_token
         .as_deref()
         .ok_or_else(|| err("ID_TOKEN_INVALID", "The provider returned no id_token."))?;
-    let header = id_token::header(raw)?;
-    let jwks_url = endpoints
-        .jwks
-        .as_ref()
-        .ok_or_else(|| err("ID_TOKEN_INVALID", "No JWKS URL."))?;
-    let key = p.jwks.key_for(&auth.outbound, jwks_url, &header).await?;
+    let header = id_token::header(raw, p.spec.id_token_hmac)?;
+    let key = if header.alg == jsonwebtoken::Algorithm::HS256 {
+        // Only reachable for providers that sign with the client secret (LINE).
+        jsonwebtoken::DecodingKey::from_secret(p.spec.client_secret.as_bytes())
+    } else {
+        let jwks_url = endpoints
+            .jwks
+            .as_ref()
+            .ok_or_else(|| err("ID_TOKEN_INVALID", "No JWKS URL."))?;
+        p.jwks.key_for(&auth.outbound, jwks_url, &header).await?
+    };
     let expected = id_token::Expected {
         issuer: endpoints.issuer.as_deref().unwrap_or_default(),
+        issuer_alias: p.spec.issuer_alias.as_deref(),
+        tenant: p.spec.tenant,
         client_id: &p.spec.client_id,
         nonce: flow.nonce.as_deref().unwrap_or_default(),
     };
     id_token::verify(raw, &header, &key, &expected)
 }
 
-async fn get_json(auth: &Auth, url: &url::Url, access_token: &str) -> Result<Value> {
+/// A call to the provider's API with the access token presented the way it takes it.
+async fn api_call(
+    auth: &Auth,
+    spec: &ProviderSpec,
+    url: &url::Url,
+    access_token: &str,
+    post: bool,
+) -> Result<Value> {
+    let mut url = url.clone();
+    let mut headers = extra_headers(spec);
+    let authorization = |v: String| ("authorization".to_string(), v);
+    match spec.token_in {
+        TokenIn::Bearer => headers.push(authorization(format!("Bearer {access_token}"))),
+        TokenIn::Scheme("") => headers.push(authorization(access_token.to_string())),
+        TokenIn::Scheme(scheme) => headers.push(authorization(format!("{scheme} {access_token}"))),
+        TokenIn::Query(name) => {
+            url.query_pairs_mut().append_pair(name, access_token);
+        }
+        TokenIn::Path => {
+            let token = utf8_percent_encode(access_token, NON_ALPHANUMERIC).to_string();
+            let filled = url.as_str().replace("%7Baccess_token%7D", &token);
+            url = url::Url::parse(&filled)
+                .map_err(|_| err("USERINFO_FAILED", "The profile URL is not valid."))?;
+        }
+    }
+    let method = if post {
+        http::Method::POST
+    } else {
+        http::Method::GET
+    };
     auth.outbound
-        .get_json(url, Some(access_token))
+        .request_json(method, &url, &headers)
         .await
         .map_err(|e| match e {
             OutboundError::Timeout | OutboundError::Connect => err(
@@ -386,93 +578,134 @@ async fn get_json(auth: &Auth, url: &url::Url, access_token: &str) -> Result<Val
         })
 }
 
+/// The user, from the description's profile paths over the profile document: the userinfo
+/// answer (plain OAuth 2.0), or the verified id_token claims merged with userinfo (OIDC: the
+/// subject is always the id_token's; a userinfo answer about anyone else is refused, SPEC §4
+/// rule 13). The token response's other fields are `$token`, a form_post `user` field `$form`.
 async fn profile(
     auth: &Auth,
     p: &ProviderRuntime,
     endpoints: &Endpoints,
-    access_token: &str,
+    token: &TokenResp,
     claims: Option<&Value>,
+    params: &Params,
 ) -> Result<(User, Value)> {
-    let id = p.spec.id.as_str();
-    match &p.spec.profile {
-        ProfileStyle::GitHub => github_profile(auth, endpoints, access_token, id).await,
-        ProfileStyle::Mapped(map) => {
-            let info = match &endpoints.userinfo {
-                Some(url) => Some(get_json(auth, url, access_token).await?),
-                None => None,
-            };
-            match claims {
-                // OpenID Connect: the identity is the verified id_token's subject, whatever the
-                // mapping says; a userinfo answer about anyone else is refused (SPEC §4 rule 13).
-                Some(claims) => {
-                    let sub = text(claims, "sub")
-                        .ok_or_else(|| err("ID_TOKEN_INVALID", "The id_token has no subject."))?;
-                    let mut merged = claims.clone();
-                    if let Some(info) = info {
-                        if text(&info, "sub").as_deref() != Some(sub.as_str()) {
-                            return Err(err(
-                                "SUBJECT_MISMATCH",
-                                "userinfo describes another user.",
-                            ));
-                        }
-                        if let (Value::Object(m), Value::Object(i)) = (&mut merged, info) {
-                            m.extend(i);
-                        }
-                    }
-                    Ok((map.to_user(&merged, Some(sub), id)?, merged))
+    let spec = &p.spec;
+    let id = spec.id.as_str();
+    let access_token = token.access_token().secret();
+    let info = match &endpoints.userinfo {
+        Some(url) => Some(api_call(auth, spec, url, access_token, spec.userinfo_post).await?),
+        None => None,
+    };
+    if let (Some(info), Some((path, want))) = (&info, spec.require) {
+        if text(info, path).as_deref() != Some(want) {
+            return Err(err(
+                "USERINFO_FAILED",
+                "The provider reported a profile error.",
+            ));
+        }
+    }
+    let (mut doc, sub) = match claims {
+        Some(claims) => {
+            let sub = text(claims, "sub")
+                .ok_or_else(|| err("ID_TOKEN_INVALID", "The id_token has no subject."))?;
+            let mut merged = claims.clone();
+            if let Some(info) = info {
+                if text(&info, "sub").as_deref() != Some(sub.as_str()) {
+                    return Err(err("SUBJECT_MISMATCH", "userinfo describes another user."));
                 }
-                None => {
-                    let info = info.unwrap_or(Value::Null);
-                    Ok((map.to_user(&info, None, id)?, info))
+                if let (Value::Object(m), Value::Object(i)) = (&mut merged, info) {
+                    m.extend(i);
                 }
+            }
+            (merged, Some(sub))
+        }
+        None => (info.unwrap_or(Value::Null), None),
+    };
+    if doc.is_null() {
+        doc = Value::Object(Default::default());
+    }
+    // The profile as the provider gave it (for the app's hooks), before the library's additions.
+    let raw = doc.clone();
+    if let Value::Object(m) = &mut doc {
+        m.insert("$token".into(), Value::Object(token.extra.clone()));
+        if spec.form_post {
+            let user = params
+                .get("user")
+                .and_then(|u| serde_json::from_str::<Value>(&u).ok())
+                .filter(Value::is_object);
+            if let Some(user) = user {
+                m.insert("$form".into(), serde_json::json!({ "user": user }));
             }
         }
     }
+    let mut user = spec.profile.to_user(&doc, sub, id)?;
+    if let (Some(emails), Some(url)) = (&spec.emails, &endpoints.emails) {
+        // The addresses and their verification. A failing call is not fatal: the email then
+        // stays as the profile gave it, unverified.
+        if let Ok(answer) = api_call(auth, spec, url, access_token, false).await {
+            let list = if emails.list.is_empty() {
+                Some(&answer)
+            } else {
+                lookup(&answer, emails.list)
+            };
+            if let Some(Value::Array(list)) = list {
+                let candidates: Vec<&Value> = list
+                    .iter()
+                    .filter(|e| !emails.only_verified || flag(e, emails.verified))
+                    .collect();
+                // Decided by the profile's own address (even one too long to keep, which then
+                // stays dropped), not by what survived the size limits.
+                let entry = match first_text(&doc, &spec.profile.email) {
+                    Some(current) => candidates
+                        .iter()
+                        .find(|e| text(e, emails.email).as_deref() == Some(current.as_str())),
+                    None => candidates
+                        .iter()
+                        .find(|e| flag(e, emails.primary) && flag(e, emails.verified))
+                        .or_else(|| candidates.iter().find(|e| flag(e, emails.primary))),
+                };
+                if let Some(entry) = entry {
+                    user.email = text(entry, emails.email);
+                    user.email_verified = Some(flag(entry, emails.verified));
+                }
+            }
+        }
+        user = user.bounded()?;
+    }
+    Ok((user, raw))
 }
 
-/// GitHub: `/user`, then `/user/emails` for the address's `verified` flag (and the primary
-/// address when the public one is not set). A failing emails call is not fatal: the email then
-/// counts as unverified.
-async fn github_profile(
-    auth: &Auth,
-    endpoints: &Endpoints,
-    access_token: &str,
-    id: &str,
-) -> Result<(User, Value)> {
-    let url = endpoints
-        .userinfo
-        .as_ref()
-        .ok_or_else(|| err("USERINFO_FAILED", "No profile URL."))?;
-    let info = get_json(auth, url, access_token).await?;
-    let sub = text(&info, "id").ok_or_else(|| err("USERINFO_FAILED", "The profile has no id."))?;
-    let mut email = text(&info, "email");
-    let mut verified = false;
-    if let Some(emails_url) = &endpoints.emails {
-        if let Ok(Value::Array(list)) = get_json(auth, emails_url, access_token).await {
-            let is_true = |e: &Value, k: &str| e.get(k) == Some(&Value::Bool(true));
-            let entry = match &email {
-                Some(public) => list
-                    .iter()
-                    .find(|e| text(e, "email").as_deref() == Some(public.as_str())),
-                None => list
-                    .iter()
-                    .find(|e| is_true(e, "primary") && is_true(e, "verified"))
-                    .or_else(|| list.iter().find(|e| is_true(e, "primary"))),
-            };
-            if let Some(entry) = entry {
-                email = text(entry, "email");
-                verified = is_true(entry, "verified");
-            }
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> TokenResp {
+        serde_json::from_str(json).unwrap()
     }
-    let user = User {
-        sub,
-        name: text(&info, "name").or_else(|| text(&info, "login")),
-        email_verified: email.as_ref().map(|_| verified),
-        email,
-        image: text(&info, "avatar_url"),
-        provider: id.to_string(),
+
+    #[test]
+    fn token_responses_are_read_leniently_and_errors_kept() {
+        // Twitch: `scope` as an array.
+        let t = parse(
+            r#"{"access_token":"a","token_type":"bearer","expires_in":3600,"scope":["openid","user:read:email"],"id_token":"x.y.z"}"#,
+        );
+        assert_eq!(t.scopes().unwrap().len(), 2);
+        assert_eq!(t.id_token.as_deref(), Some("x.y.z"));
+        // No token_type, expires_in as a string, a comma-separated scope, extra fields kept.
+        let t = parse(
+            r#"{"access_token":"a","expires_in":"60","scope":"a,b","email":"vk@x","user_id":7}"#,
+        );
+        assert_eq!(t.token_type(), &BasicTokenType::Bearer);
+        assert_eq!(t.expires_in(), Some(std::time::Duration::from_secs(60)));
+        assert_eq!(t.scopes().unwrap().len(), 2);
+        assert_eq!(t.extra.get("email"), Some(&Value::String("vk@x".into())));
+        assert!(
+            !t.extra.contains_key("access_token"),
+            "tokens never reach `$token`"
+        );
+        // GitHub: HTTP 200 with `error` and no token.
+        let t = parse(r#"{"error":"bad_verification_code","error_description":"x"}"#);
+        assert!(t.error.is_some() && t.access_token().secret().is_empty());
     }
-    .bounded()?;
-    Ok((user, info))
 }

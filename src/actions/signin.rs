@@ -88,14 +88,24 @@ pub fn run(auth: &Auth, ctx: &Context, p: &ProviderRuntime) -> Response {
         .set_auth_uri(AuthUrl::from_url(endpoints.authorization.clone()))
         .set_redirect_uri(redirect_url);
     let state_for_url = state.clone();
-    let mut request = client
-        .authorize_url(move || CsrfToken::new(state_for_url))
-        .add_scopes(p.spec.scopes.iter().cloned().map(Scope::new))
-        .set_pkce_challenge(challenge);
+    let spec = &p.spec;
+    let mut request = client.authorize_url(move || CsrfToken::new(state_for_url));
+    if spec.scope_separator == " " {
+        request = request.add_scopes(spec.scopes.iter().cloned().map(Scope::new));
+    } else if !spec.scopes.is_empty() {
+        // Comma-separated scopes (TikTok, Strava): one parameter, as the provider reads it.
+        request = request.add_extra_param("scope", spec.scopes.join(spec.scope_separator));
+    }
+    if spec.sends_pkce() {
+        request = request.set_pkce_challenge(challenge);
+    }
     if let Some(n) = &nonce {
         request = request.add_extra_param("nonce", n.clone());
     }
-    for (k, v) in &p.spec.authorization_params {
+    if let Some(name) = spec.client_id_param {
+        request = request.add_extra_param(name, spec.client_id.clone());
+    }
+    for (k, v) in &spec.authorization_params {
         request = request.add_extra_param(k.clone(), v.clone());
     }
     let (url, _) = request.url();
@@ -108,12 +118,21 @@ pub fn run(auth: &Auth, ctx: &Context, p: &ProviderRuntime) -> Response {
         redirect_to: target,
         exp: clock::now() + FLOW_MAX_AGE,
     };
+    // A form_post provider (Apple) returns with a cross-site POST, which carries no
+    // SameSite=Lax cookie: its flow cookie is SameSite=None (Secure, so https only; on plain http
+    // browsers refuse SameSite=None, and such providers refuse http callbacks anyway). The
+    // cookie still opens only with the matching `state`, so the state check is unchanged.
+    let same_site = if spec.form_post && ctx.secure {
+        SameSite::None
+    } else {
+        SameSite::Lax
+    };
     let cookie = cookies::set(
         &ctx.names.flow,
         &flow.seal(&auth.config, &ctx.names.flow),
         FLOW_MAX_AGE,
         ctx.secure,
-        SameSite::Lax,
+        same_site,
     );
     let resp = if wants_json(ctx) {
         Response::json(

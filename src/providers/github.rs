@@ -1,27 +1,29 @@
-//! GitHub: OAuth 2.0 (no OpenID Connect). The token endpoint answers JSON when asked; the
-//! profile is `/user`, and a private primary email comes from `/user/emails`.
+//! GitHub (OAuth 2.0). JSON token responses only when asked (the client sends
+//! `Accept: application/json`); errors come back as HTTP 200 with `error`. `/user` gives the
+//! public profile; `/user/emails` the primary address and its `verified` flag.
 
-use url::Url;
+use super::builtin::{Builtin, Emails, Profile};
+use super::ClientAuth;
 
-use super::{ClientAuth, ProfileStyle, Protocol, ProviderSpec};
-
-pub fn description() -> ProviderSpec {
-    let url = |s: &str| Url::parse(s).ok();
-    ProviderSpec {
-        id: "github".into(),
-        name: "GitHub".into(),
-        protocol: Protocol::OAuth2,
-        client_id: String::new(),
-        client_secret: String::new(),
-        issuer: None,
-        authorization_url: url("https://github.com/login/oauth/authorize"),
-        token_url: url("https://github.com/login/oauth/access_token"),
-        userinfo_url: url("https://api.github.com/user"),
-        emails_url: url("https://api.github.com/user/emails"),
-        jwks_url: None,
-        scopes: vec!["read:user".into(), "user:email".into()],
-        client_auth: Some(ClientAuth::Post),
-        profile: ProfileStyle::GitHub,
-        authorization_params: vec![],
-    }
-}
+pub const GITHUB: Builtin = Builtin {
+    id: "github",
+    name: "GitHub",
+    authorize: "https://github.com/login/oauth/authorize",
+    token: "https://github.com/login/oauth/access_token",
+    userinfo: "https://api.github.com/user",
+    scopes: &["read:user", "user:email"],
+    client_auth: ClientAuth::Post,
+    emails: Some(Emails {
+        url: "https://api.github.com/user/emails",
+        list: "",
+        email: "email",
+        primary: "primary",
+        verified: "verified",
+        only_verified: false,
+    }),
+    profile: Profile {
+        name: &["name", "login"],
+        ..Profile::REST
+    },
+    ..Builtin::OAUTH2
+};

@@ -33,19 +33,67 @@ impl Paths {
 }
 
 /// Which profile fields hold the user's id, name, email, image and email-verification signal.
-#[derive(Deserialize, Debug, Clone)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+///
+/// A path is a dot path (`data.0.id`); `a+b` joins the values found with a space
+/// (`first_name+last_name`); a path with `{...}` is a template whose placeholders are dot paths
+/// (`https://cdn.example/{id}/{avatar}.png`), used only when every placeholder has a value.
+/// The document is the provider's profile (for OpenID Connect: the verified id_token claims
+/// merged with userinfo); `$token.<field>` reads the token response (never the tokens
+/// themselves) and `$form.user` the JSON `user` field of a form_post callback (Apple).
+#[derive(Debug, Clone)]
 pub struct ProfileMap {
-    #[serde(default = "d_sub")]
     pub sub: Paths,
-    #[serde(default = "d_name")]
     pub name: Paths,
-    #[serde(default = "d_email")]
     pub email: Paths,
-    #[serde(default = "d_image")]
     pub image: Paths,
-    #[serde(default = "d_email_verified")]
+    /// Flags that each say "verified" alone: `true`, `"true"` or `1`.
     pub email_verified: Paths,
+    /// Flags that say "verified" only all together (Kakao's pair).
+    pub verified_all: Paths,
+    /// Arrays of verified addresses: the email is verified when it is listed (Entra).
+    pub verified_lists: Paths,
+    /// The email is verified when it was read from one of these paths (X's `confirmed_email`).
+    pub verified_sources: Paths,
+    /// An image URL built from several fields (Discord's avatar hash), tried after `image`.
+    pub image_fn: Option<fn(&Value) -> Option<String>>,
+}
+
+/// A user's `profile` option: each field given replaces the provider's own paths.
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProfileOverride {
+    pub sub: Option<Paths>,
+    pub name: Option<Paths>,
+    pub email: Option<Paths>,
+    pub image: Option<Paths>,
+    pub email_verified: Option<Paths>,
+}
+
+impl ProfileMap {
+    /// This map with the user's fields laid over it. A new `emailVerified` replaces every
+    /// built-in verification signal (the user then says what counts).
+    pub fn with(mut self, o: ProfileOverride) -> ProfileMap {
+        if let Some(p) = o.sub {
+            self.sub = p;
+        }
+        if let Some(p) = o.name {
+            self.name = p;
+        }
+        if let Some(p) = o.email {
+            self.email = p;
+        }
+        if let Some(p) = o.image {
+            self.image = p;
+            self.image_fn = None;
+        }
+        if let Some(p) = o.email_verified {
+            self.email_verified = p;
+            self.verified_all = Paths(vec![]);
+            self.verified_lists = Paths(vec![]);
+            self.verified_sources = Paths(vec![]);
+        }
+        self
+    }
 }
 
 fn d_sub() -> Paths {
@@ -72,17 +120,12 @@ impl Default for ProfileMap {
             email: d_email(),
             image: d_image(),
             email_verified: d_email_verified(),
+            verified_all: Paths(vec![]),
+            verified_lists: Paths(vec![]),
+            verified_sources: Paths(vec![]),
+            image_fn: None,
         }
     }
-}
-
-#[derive(Clone, Debug)]
-pub enum ProfileStyle {
-    /// `/user` (+ `/user/emails` for the primary address and its `verified` flag).
-    GitHub,
-    /// Dot paths into the profile (for OpenID Connect: the verified id_token claims merged with
-    /// userinfo; the subject is always the id_token's).
-    Mapped(ProfileMap),
 }
 
 /// Longest values kept in a session. A longer subject is refused (an identity is never cut);
@@ -105,7 +148,11 @@ pub struct User {
     pub provider: String,
 }
 
-fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    // A key that itself holds dots (Slack's `https://slack.com/user_image_512` claim).
+    if let Some(v) = value.as_object().and_then(|m| m.get(path)) {
+        return Some(v);
+    }
     path.split('.').try_fold(value, |v, key| match v {
         Value::Array(items) => items.get(key.parse::<usize>().ok()?),
         _ => v.get(key),
@@ -121,18 +168,53 @@ pub fn text(value: &Value, path: &str) -> Option<String> {
     }
 }
 
-/// The first of `paths` that holds a string (or number).
-pub fn first_text(value: &Value, paths: &Paths) -> Option<String> {
-    paths.0.iter().find_map(|p| text(value, p))
+/// One path entry: a dot path, a `a+b` join, or a `{path}` template.
+pub fn entry_text(value: &Value, entry: &str) -> Option<String> {
+    if entry.contains('{') {
+        let mut out = String::new();
+        let mut rest = entry;
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let end = rest[start..].find('}')? + start;
+            out.push_str(&text(value, &rest[start + 1..end])?);
+            rest = &rest[end + 1..];
+        }
+        out.push_str(rest);
+        return Some(out);
+    }
+    if entry.contains('+') {
+        let parts: Vec<String> = entry.split('+').filter_map(|p| text(value, p)).collect();
+        return (!parts.is_empty()).then(|| parts.join(" "));
+    }
+    text(value, entry)
 }
 
-/// A verification signal in one of the forms providers use: `true`, `"true"` or `1`.
+/// The first of `paths` that holds a string (or number).
+pub fn first_text(value: &Value, paths: &Paths) -> Option<String> {
+    paths.0.iter().find_map(|p| entry_text(value, p))
+}
+
+/// The path (of `paths`) the first value was read from, and the value.
+fn first_text_at<'p>(value: &Value, paths: &'p Paths) -> Option<(&'p str, String)> {
+    paths
+        .0
+        .iter()
+        .find_map(|p| entry_text(value, p).map(|v| (p.as_str(), v)))
+}
+
+/// One flag in one of the forms providers use: `true`, `"true"` or `1`.
+pub fn flag(value: &Value, path: &str) -> bool {
+    match lookup(value, path) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        Some(Value::Number(n)) => n.as_u64() == Some(1),
+        _ => false,
+    }
+}
+
+/// A verification signal: any of `paths` is a true flag.
 pub fn signal(value: &Value, paths: &Paths) -> bool {
-    paths.0.iter().any(|p| {
-        matches!(lookup(value, p), Some(Value::Bool(true)))
-            || matches!(lookup(value, p), Some(Value::String(s)) if s == "true")
-            || matches!(lookup(value, p), Some(Value::Number(n)) if n.as_u64() == Some(1))
-    })
+    paths.0.iter().any(|p| flag(value, p))
 }
 
 impl User {
@@ -169,18 +251,32 @@ impl ProfileMap {
         let sub = sub
             .or_else(|| first_text(profile, &self.sub))
             .ok_or_else(|| AuthError::new("USERINFO_FAILED", "The profile has no user id."))?;
-        let email = first_text(profile, &self.email);
+        let found = first_text_at(profile, &self.email);
+        let verified = found
+            .as_ref()
+            .map(|(source, email)| self.verified(profile, source, email));
         User {
             sub,
             name: first_text(profile, &self.name),
-            email_verified: email
-                .as_ref()
-                .map(|_| signal(profile, &self.email_verified)),
-            email,
-            image: first_text(profile, &self.image),
+            email_verified: verified,
+            email: found.map(|(_, e)| e),
+            image: first_text(profile, &self.image)
+                .or_else(|| self.image_fn.and_then(|f| f(profile))),
             provider: provider.to_string(),
         }
         .bounded()
+    }
+
+    /// Whether the provider says `email` (read from `source`) is verified (SPEC §4 rule 13).
+    fn verified(&self, profile: &Value, source: &str, email: &str) -> bool {
+        signal(profile, &self.email_verified)
+            || (!self.verified_all.0.is_empty()
+                && self.verified_all.0.iter().all(|p| flag(profile, p)))
+            || self.verified_lists.0.iter().any(|p| {
+                matches!(lookup(profile, p), Some(Value::Array(list))
+                    if list.iter().any(|v| v.as_str() == Some(email)))
+            })
+            || self.verified_sources.0.iter().any(|p| p == source)
     }
 }
 

@@ -1,0 +1,18 @@
+//! LinkedIn ("Sign In with LinkedIn using OpenID Connect"). No PKCE for web apps.
+
+use super::builtin::{Builtin, Profile};
+use super::{ClientAuth, Pkce};
+
+pub const LINKEDIN: Builtin = Builtin {
+    id: "linkedin",
+    name: "LinkedIn",
+    issuer: "https://www.linkedin.com/oauth",
+    authorize: "https://www.linkedin.com/oauth/v2/authorization",
+    token: "https://www.linkedin.com/oauth/v2/accessToken",
+    userinfo: "https://api.linkedin.com/v2/userinfo",
+    jwks: "https://www.linkedin.com/oauth/openid/jwks",
+    client_auth: ClientAuth::Post,
+    pkce: Pkce::NotSent,
+    profile: Profile::OIDC,
+    ..Builtin::OIDC
+};
