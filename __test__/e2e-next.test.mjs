@@ -62,7 +62,8 @@ before(
     const port = await findPort(0)
     appURL = `http://localhost:${port}`
     provider = await startProvider(appURL)
-    env = appEnv(appURL, provider, SECRETS)
+    // The example's hooks: who may sign in (every username these tests use) and who is an admin.
+    env = appEnv(appURL, provider, { ...SECRETS, ALLOWED_USERS: "ada,grace,lin,mae,ken", ADMIN_USERS: "ken" })
     buildInfo = await buildExample({ log, stdio: "stderr", env })
     app = await startApp({ port, url: appURL, env, stdio: "capture" })
     log(`app on ${appURL}, OpenID provider on ${provider.issuer}${buildInfo.built ? `, next build took ${(buildInfo.ms / 1000).toFixed(1)} s` : ""}`)
@@ -318,7 +319,7 @@ describe("in headless Chromium", () => {
       assert.equal((await other.getByTestId("session-status").textContent()).trim(), "Signed in")
 
       await page.bringToFront()
-      await page.getByRole("button", { name: "Sign Out" }).click()
+      await page.getByRole("button", { name: "Sign Out", exact: true }).click()
       await page.waitForURL(`${appURL}/`, { timeout: 15000 })
       await assertText(page.getByTestId("session-status"), "Not signed in")
       await assertText(other.getByTestId("session-status"), "Not signed in")
@@ -360,7 +361,7 @@ describe("in headless Chromium", () => {
       await page.waitForURL(`${appURL}/adapter/dashboard`, { timeout: 20000 })
       await assertText(page.getByTestId("ssr-session"), claims.name)
       await assertText(page.getByTestId("ssr-session"), claims.email)
-      await page.getByRole("button", { name: "Sign Out" }).click()
+      await page.getByRole("button", { name: "Sign Out", exact: true }).click()
       await page.waitForURL(`${appURL}/adapter`, { timeout: 15000 })
       await page.goto(`${appURL}/adapter/dashboard`)
       assert.equal(new URL(page.url()).pathname, "/adapter")
@@ -369,6 +370,64 @@ describe("in headless Chromium", () => {
 })
 
 /** With UPDATE_SCREENSHOTS=1, save the page to docs/screenshots/<name>.png (the README shows them). */
+describe("in headless Chromium: hooks, provider tokens, federated sign-out", () => {
+  test("the session hook's role is read back by getServerSideProps; a theme update from one tab is seen by the other; the provider API page uses getAccessToken; sign out everywhere ends the provider session", async (t) => {
+    await withBrowser(t, "browser-hooks", async (context) => {
+      const page = await context.newPage()
+      await page.goto(`${appURL}/login`)
+      await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+      await providerLogin(page, "ken")
+      await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+      // Added at sign-in by callbacks.session, read back by api.getSession in getServerSideProps.
+      await assertText(page.getByTestId("role"), "admin")
+      await assertText(page.getByTestId("theme"), "light")
+
+      // A second tab on the dashboard, then a preference changed from the first one.
+      const other = await context.newPage()
+      await other.goto(`${appURL}/dashboard`)
+      await assertText(other.getByTestId("theme"), "light")
+      await page.bringToFront()
+      await page.getByTestId("toggle-theme").click()
+      await assertText(page.getByTestId("theme"), "dark")
+      assert.equal(await page.getByTestId("ssr-session").getAttribute("data-theme"), "dark")
+      await assertText(other.getByTestId("theme"), "dark")
+      // Sealed in the cookie: a fresh server render has it too.
+      await other.reload()
+      assert.equal(await other.getByTestId("ssr-session").getAttribute("data-theme"), "dark")
+      await other.close()
+
+      // getServerSideProps calls the provider's userinfo with api.getAccessToken.
+      await page.goto(`${appURL}/provider-api`)
+      await assertText(page.getByTestId("provider-api-status"), "200")
+      await assertText(page.getByTestId("provider-api-body"), '"sub": "ken"')
+
+      // Sign out everywhere: the provider confirms, the browser comes back, and the next sign-in asks for the login form.
+      await page.goto(`${appURL}/dashboard`)
+      await page.getByTestId("sign-out-everywhere").click()
+      await page.waitForURL((u) => u.origin === provider.issuer, { timeout: 15000 })
+      await page.locator("#logout-yes").click()
+      await page.waitForURL((u) => u.origin === appURL && u.pathname === "/login", { timeout: 15000 })
+      await assertText(page.getByTestId("session-status"), "Not signed in")
+      await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+      await page.waitForURL((u) => u.origin === provider.issuer, { timeout: 15000 })
+      await page.locator('input[name="login"]').waitFor({ timeout: 10000 })
+    })
+  })
+
+  test("a user outside ALLOWED_USERS is refused by the signIn hook: the error page says ACCESS_DENIED", async (t) => {
+    await withBrowser(t, "browser-allowlist", async (context) => {
+      const page = await context.newPage()
+      await page.goto(`${appURL}/login`)
+      await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+      await providerLogin(page, "mallory")
+      await page.waitForURL((u) => u.origin === appURL && u.pathname === "/error", { timeout: 20000 })
+      assert.equal(new URL(page.url()).searchParams.get("code"), "ACCESS_DENIED")
+      const cookies = await context.cookies(appURL)
+      assert.ok(!cookies.some((c) => /session/.test(c.name)), JSON.stringify(cookies.map((c) => c.name)))
+    })
+  })
+})
+
 async function snap(page, name) {
   if (!process.env.UPDATE_SCREENSHOTS) return
   const dir = path.join(ROOT, "docs", "screenshots")

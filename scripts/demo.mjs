@@ -314,6 +314,8 @@ export async function startProvider(appURL) {
   const { startOidcProvider } = await import(pathToFileURL(path.join(ROOT, "__test__", "fixtures", "oidc-server.mjs")).href)
   return startOidcProvider({
     redirectUris: [`${appURL}/api/auth/callback/oidc`, `${appURL}/api/auth-adapter/callback/oidc`],
+    // "Sign out everywhere" (RP-initiated logout) returns to the app's login page.
+    clientMetadata: { post_logout_redirect_uris: [`${appURL}/login`, `${appURL}/`] },
   })
 }
 

@@ -31,7 +31,9 @@ pub type Result<T, E = AuthError> = std::result::Result<T, E>;
 /// The codes a browser can be sent to the error page with, and what the page says for each.
 /// Anything else shows as `UNKNOWN_ERROR`, so the page never echoes arbitrary input.
 pub const PAGE_MESSAGES: &[(&str, &str)] = &[
-    ("ACCESS_DENIED", "The sign-in was cancelled or refused at the provider."),
+    ("ACCESS_DENIED", "The sign-in was cancelled or refused, at the provider or by this app's rules."),
+    ("CALLBACK_ERROR", "This app could not complete the sign-in. Try again, or contact the app's administrator."),
+    ("SESSION_TOO_LARGE", "The session for this account is too large to be stored."),
     ("PROVIDER_ERROR", "The provider reported an error during sign-in."),
     ("UNKNOWN_PROVIDER", "That sign-in provider is not configured."),
     ("FLOW_COOKIE_MISSING", "The sign-in could not be verified: its cookie is missing or was altered. Start again from the sign-in page."),

@@ -4,6 +4,10 @@ import type { Session } from "@aura-stack/auth"
 import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
 import { SignOutButton } from "@/components/SignOutButton"
 import { Avatar } from "@/components/Avatar"
+import { ThemePreference } from "@/components/ThemePreference"
+import { FederatedSignOutButton } from "@/components/FederatedSignOutButton"
+import Link from "next/link"
+import { useSession } from "@aura-stack/auth/react"
 
 export const getServerSideProps: GetServerSideProps<{ session: Session | null; providerName: string | null }> = async ({ req }) => {
   const session = await api.getSession({
@@ -24,17 +28,20 @@ export const getServerSideProps: GetServerSideProps<{ session: Session | null; p
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })
 
 export default function DashboardPage({ session, providerName }: InferGetServerSidePropsType<typeof getServerSideProps>) {
+  // The theme can change after render (useSession().update): read it from the live session.
+  const live = useSession().session
   if (!session) {
     return <p>You must be signed in to view this page.</p>
   }
   const { user } = session
+  const theme = live?.theme ?? session.theme ?? "light"
   const name = user.name ?? user.email ?? user.sub
   return (
     <div className="narrow" style={{ maxWidth: 560 }}>
       <Head>
         <title>Dashboard · Aura Auth demo</title>
       </Head>
-      <div className="card" data-testid="ssr-session">
+      <div className="card" data-testid="ssr-session" data-theme={theme}>
         <div className="profile">
           <Avatar src={user.image} name={name} />
           <div>
@@ -49,6 +56,13 @@ export default function DashboardPage({ session, providerName }: InferGetServerS
               {providerName}
             </span>
           </dd>
+          <dt>Role</dt>
+          <dd>
+            {/* Added at sign-in by the session hook (src/lib/auth.ts), read back by getSession above. */}
+            <span className="badge" data-testid="role">
+              {user.role ?? "member"}
+            </span>
+          </dd>
           <dt>User id</dt>
           <dd>
             <code>{user.sub}</code>
@@ -56,9 +70,17 @@ export default function DashboardPage({ session, providerName }: InferGetServerS
           <dt>Session expires</dt>
           <dd>{dateFormat.format(new Date(session.expires))} UTC</dd>
         </dl>
+        <ThemePreference />
         <div className="card-footer">
-          <p>Rendered on the server by getServerSideProps.</p>
-          <SignOutButton />
+          <p>
+            Rendered on the server by getServerSideProps.
+            <br />
+            <Link href="/provider-api">Call the provider&apos;s API →</Link>
+          </p>
+          <div className="actions">
+            <SignOutButton />
+            {user.provider === "oidc" && <FederatedSignOutButton />}
+          </div>
         </div>
       </div>
     </div>

@@ -4,7 +4,8 @@ import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
 
 // The library sends failed sign-ins here as /error?code=<CODE> (pages: { error: "/error" } in src/lib/auth.ts).
 const MESSAGES: Record<string, string> = {
-  ACCESS_DENIED: "The sign-in was cancelled or refused at the provider.",
+  ACCESS_DENIED: "The sign-in was cancelled, or this account is not allowed to sign in to this app.",
+  CALLBACK_ERROR: "This app could not complete the sign-in. Try again in a moment.",
   PROVIDER_ERROR: "The provider reported an error during sign-in.",
   UNKNOWN_PROVIDER: "That sign-in provider is not configured.",
   FLOW_COOKIE_MISSING: "We couldn't verify this sign-in: it was not started in this browser, or its cookie expired.",

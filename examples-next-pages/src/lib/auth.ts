@@ -12,6 +12,10 @@ const oauth = [
           issuer: process.env.OIDC_ISSUER,
           clientId: process.env.OIDC_CLIENT_ID,
           clientSecret: process.env.OIDC_CLIENT_SECRET,
+          // Keep the provider's tokens for api.getAccessToken (pages/provider-api.tsx), and
+          // revoke them at sign-out.
+          storeTokens: true,
+          revokeTokens: true,
         },
       ]
     : []),
@@ -21,12 +25,36 @@ const oauth = [
 // demo and the tests serve the app on another port.
 const baseURL = process.env.AURA_AUTH_URL ?? "http://localhost:3000"
 
+// Hooks (README "Hooks"). Who may sign in: ALLOWED_USERS, a comma-separated list of user ids or
+// emails (unset = everyone). Admins: ADMIN_USERS, the same form.
+const listed = (name: string) =>
+  (process.env[name] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+const allowed = listed("ALLOWED_USERS")
+const admins = listed("ADMIN_USERS")
+const isIn = (list: string[], user: { sub: string; email?: string | null }) => list.includes(user.sub) || (!!user.email && list.includes(user.email))
+
 export const auth = createAuth({
   oauth,
   basePath: "/api/auth",
   baseURL,
   // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>.
   pages: { error: "/error" },
+  callbacks: {
+    // false → /error?code=ACCESS_DENIED
+    signIn: ({ user }) => allowed.length === 0 || isIn(allowed, user),
+    // What the session holds besides the user: a role (set at sign-in) and a theme preference
+    // (changed from the dashboard with useSession().update({ theme })).
+    session: ({ session, user, trigger, data }) => {
+      if (trigger === "update") {
+        const theme = (data as { theme?: string } | null)?.theme === "dark" ? "dark" : "light"
+        return { ...session, theme }
+      }
+      return { ...session, theme: "light", user: { ...session.user, role: isIn(admins, user) ? "admin" : "member" } }
+    },
+  },
 })
 
 export const { handlers, api, handler } = auth
