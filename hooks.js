@@ -146,7 +146,7 @@ function createHooks(config, fail) {
           const next = JSON.parse(native.applyProfile(ticket, JSON.stringify(partial ?? {})))
           ticket = next.ticket
           user = next.user
-          account = next.account
+          account = { ...account, providerAccountId: user.sub }
         }
         if (callbacks.signIn) {
           const allowed = await withTimeout('callbacks.signIn', () => callbacks.signIn({ user, account, profile: h.profile }), timeoutMs)

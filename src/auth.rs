@@ -339,8 +339,7 @@ impl Auth {
         })?;
         let user: User = serde_json::from_value(t.user.clone())
             .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
-        let oidc = t.account.as_ref().is_some_and(|a| a.is_oidc());
-        let user = apply_profile(&user, &partial, oidc)?;
+        let user = apply_profile(&user, &partial, t.oidc)?;
         let user_value = serde_json::to_value(&user).unwrap_or_default();
         t.user = user_value.clone();
         if let Some(a) = t.account.as_mut() {
@@ -349,7 +348,6 @@ impl Auth {
         Ok(serde_json::json!({
             "ticket": t.seal(&self.config),
             "user": user_value,
-            "account": t.account,
         })
         .to_string())
     }

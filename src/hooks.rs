@@ -78,7 +78,11 @@ pub struct Ticket {
     /// Update: when the user signed in.
     #[serde(default)]
     pub auth_time: u64,
+    /// Sign-in: the provider's answer, when the core needs it again (token cookie, events).
     pub account: Option<Account>,
+    /// Sign-in: an OpenID Connect provider (a profile function cannot change the subject).
+    #[serde(default)]
+    pub oidc: bool,
     /// Sign-in: the (already checked) redirect target.
     #[serde(default)]
     pub target: String,
@@ -104,6 +108,7 @@ impl Ticket {
             extra_json: String::new(),
             auth_time: 0,
             account: None,
+            oidc: false,
             target: String::new(),
             exp: clock::now() + TICKET_TTL,
         }

@@ -299,7 +299,7 @@ async fn complete(
         &p.spec.id,
         user_json,
         String::new(),
-        &account,
+        Some(&account),
         &target,
     )
 }
@@ -336,22 +336,42 @@ pub fn hand_off(
     target: String,
     ctx: &Context,
 ) -> Response {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct HandOff<'a> {
+        kind: &'static str,
+        ticket: String,
+        provider: &'a str,
+        user: &'a User,
+        account: &'a Account,
+        profile: &'a Value,
+        redirect_to: &'a str,
+        #[serde(rename = "baseURL")]
+        base_url: &'a str,
+    }
     let user_value = serde_json::to_value(user).unwrap_or(Value::Null);
-    let payload = serde_json::json!({
-        "kind": "signIn",
-        "provider": account.provider,
-        "user": user_value,
-        "account": account,
-        "profile": raw_profile,
-        "redirectTo": target,
-        "baseURL": ctx.origin.as_str().trim_end_matches('/'),
-    });
     let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value);
-    ticket.target = target;
-    ticket.account = Some(account);
-    let mut payload = payload;
-    payload["ticket"] = Value::String(ticket.seal(&auth.config));
-    Response::hook(payload.to_string())
+    ticket.target = target.clone();
+    ticket.oidc = account.is_oidc();
+    // The account travels in the ticket only when the core needs it again (token cookie, events).
+    let keep_account = auth.config.hooks.events
+        || auth
+            .provider(&account.provider)
+            .is_some_and(|p| p.tokens.store);
+    if keep_account {
+        ticket.account = Some(account.clone());
+    }
+    let payload = HandOff {
+        kind: "signIn",
+        ticket: ticket.seal(&auth.config),
+        provider: &account.provider,
+        user,
+        account: &account,
+        profile: &raw_profile,
+        redirect_to: &target,
+        base_url: ctx.origin.as_str().trim_end_matches('/'),
+    };
+    Response::hook(serde_json::to_string(&payload).unwrap_or_default())
 }
 
 /// The end of every successful sign-in: the session cookie (last), the spent flow cookie and the
@@ -362,7 +382,7 @@ pub fn signed_in(
     provider: &str,
     user_json: String,
     extra_json: String,
-    account: &Account,
+    account: Option<&Account>,
     target: &str,
 ) -> Result<Response> {
     let session = SessionData::with_fields(user_json, extra_json, &auth.config);
@@ -379,7 +399,10 @@ pub fn signed_in(
     }
     // `storeTokens`: the provider's tokens in their own cookie, before the session's.
     let mut too_large = false;
-    if auth.provider(provider).is_some_and(|p| p.tokens.store) {
+    if let (Some(account), true) = (
+        account,
+        auth.provider(provider).is_some_and(|p| p.tokens.store),
+    ) {
         let name = tokens::cookie_name(&auth.config, ctx.secure, provider);
         match TokenSet::from_account(account).cookies(&auth.config, &ctx.cookies, &name, ctx.secure)
         {

@@ -75,19 +75,13 @@ fn sign_in(
         (true, Some(Value::String(url))) => safe_redirect(url, &ctx.origin, trusted),
         _ => ticket.target.clone(),
     };
-    let account = ticket.account.as_ref().ok_or_else(|| {
-        fail(AuthError::new(
-            "CALLBACK_ERROR",
-            "The sign-in waiting for hooks has no account.",
-        ))
-    })?;
     signed_in(
         auth,
         ctx,
         &ticket.provider,
         user_json,
         extra_json,
-        account,
+        ticket.account.as_ref(),
         &target,
     )
     .map_err(fail)
