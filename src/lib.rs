@@ -28,6 +28,7 @@ pub mod router;
 pub mod secret;
 pub mod session;
 pub mod token_calls;
+pub mod token_endpoint;
 pub mod tokens;
 pub mod url_policy;
 

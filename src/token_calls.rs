@@ -3,15 +3,8 @@
 
 use std::time::Duration;
 
-use oauth2::basic::{
-    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
-    BasicTokenIntrospectionResponse, BasicTokenType,
-};
-use oauth2::{
-    AuthType, ClientId, ClientSecret, EndpointNotSet, EndpointSet, ExtraTokenFields, RefreshToken,
-    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
-};
-use serde::{Deserialize, Serialize};
+use oauth2::basic::BasicErrorResponseType;
+use oauth2::{RefreshToken, TokenResponse};
 
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
@@ -19,36 +12,8 @@ use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
 use crate::outbound::OutboundError;
 use crate::providers::ClientAuth;
+use crate::token_endpoint;
 use crate::tokens::TokenSet;
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-struct IdToken {
-    #[serde(default)]
-    id_token: Option<String>,
-}
-impl ExtraTokenFields for IdToken {}
-
-type Resp = StandardTokenResponse<IdToken, BasicTokenType>;
-
-type RefreshClient = oauth2::Client<
-    BasicErrorResponse,
-    Resp,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointSet,
->;
-
-fn auth_type(endpoints: &Endpoints) -> AuthType {
-    match endpoints.client_auth {
-        ClientAuth::Basic => AuthType::BasicAuth,
-        ClientAuth::Post | ClientAuth::None | ClientAuth::Query => AuthType::RequestBody,
-    }
-}
 
 /// Exchanges the stored refresh token for new tokens. The refresh token is kept when the provider
 /// does not rotate it, and so is the scope when the answer names none.
@@ -64,52 +29,54 @@ pub async fn refresh(
             "The access token expired and the provider gave no refresh token.",
         )
     })?;
-    let mut client: RefreshClient = oauth2::Client::new(ClientId::new(p.spec.client_id.clone()))
-        .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
-        .set_auth_type(auth_type(endpoints));
-    // A public client sends no secret; a minted one (Apple) is renewed before it expires.
-    if endpoints.client_auth != ClientAuth::None {
-        client = client.set_client_secret(ClientSecret::new(p.spec.secret()?));
-    }
-    let outbound = auth.outbound.clone();
-    let http = move |request: oauth2::HttpRequest| {
-        let outbound = outbound.clone();
-        async move { outbound.send(request).await }
+    let client = token_endpoint::client(p, endpoints)?;
+    let http = token_endpoint::http(auth, p, endpoints);
+    let invalid = || {
+        AuthError::new(
+            "REFRESH_TOKEN_INVALID",
+            "The provider refused the refresh token (invalid_grant): sign in again.",
+        )
     };
-    let answer = client
-        .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
-        .request_async(&http)
-        .await
-        .map_err(|e| match e {
-            oauth2::RequestTokenError::ServerResponse(r)
-                if *r.error() == BasicErrorResponseType::InvalidGrant =>
-            {
-                AuthError::new(
-                    "REFRESH_TOKEN_INVALID",
-                    "The provider refused the refresh token (invalid_grant): sign in again.",
-                )
-            }
-            // GitHub answers errors with HTTP 200 and `error` in the body.
-            oauth2::RequestTokenError::Parse(_, body)
-                if String::from_utf8_lossy(&body).contains("\"invalid_grant\"")
-                    || String::from_utf8_lossy(&body).contains("bad_refresh_token") =>
-            {
-                AuthError::new(
-                    "REFRESH_TOKEN_INVALID",
-                    "The provider refused the refresh token (invalid_grant): sign in again.",
-                )
-            }
-            oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => {
-                AuthError::new(
-                    "PROVIDER_UNAVAILABLE",
-                    "The provider's token endpoint could not be reached.",
-                )
-            }
-            _ => AuthError::new(
+    let presented = RefreshToken::new(refresh_token.clone());
+    let mut request = client.exchange_refresh_token(&presented);
+    if let Some(name) = p.spec.client_id_param {
+        request = request.add_extra_param(name, p.spec.client_id.clone());
+    }
+    let answer = request.request_async(&http).await.map_err(|e| match e {
+        oauth2::RequestTokenError::ServerResponse(r)
+            if *r.error() == BasicErrorResponseType::InvalidGrant =>
+        {
+            invalid()
+        }
+        oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => {
+            AuthError::new(
+                "PROVIDER_UNAVAILABLE",
+                "The provider's token endpoint could not be reached.",
+            )
+        }
+        _ => AuthError::new(
+            "REFRESH_FAILED",
+            "The provider's token endpoint did not refresh the tokens.",
+        ),
+    })?;
+    // Errors inside a 200 answer (GitHub: `bad_refresh_token`).
+    if let Some(error) = &answer.error {
+        let code = error.as_str().unwrap_or_default();
+        return Err(if matches!(code, "invalid_grant" | "bad_refresh_token") {
+            invalid()
+        } else {
+            AuthError::new(
                 "REFRESH_FAILED",
                 "The provider's token endpoint did not refresh the tokens.",
-            ),
-        })?;
+            )
+        });
+    }
+    if answer.access_token().secret().is_empty() {
+        return Err(AuthError::new(
+            "REFRESH_FAILED",
+            "The provider's token endpoint answered without an access token.",
+        ));
+    }
     Ok(TokenSet {
         provider: current.provider.clone(),
         sub: current.sub.clone(),
@@ -125,11 +92,7 @@ pub async fn refresh(
             .scopes()
             .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" "))
             .or_else(|| current.scope.clone()),
-        id_token: answer
-            .extra_fields()
-            .id_token
-            .clone()
-            .or_else(|| current.id_token.clone()),
+        id_token: answer.id_token.clone().or_else(|| current.id_token.clone()),
         token_type: answer.token_type().as_ref().to_string(),
     })
 }

@@ -9,17 +9,8 @@
 //! serves every provider.
 
 use cookie::SameSite;
-use oauth2::basic::{
-    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
-    BasicTokenType,
-};
-use oauth2::{
-    AccessToken, AuthType, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet,
-    PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, StandardRevocableToken, TokenResponse,
-    TokenUrl,
-};
+use oauth2::{AuthorizationCode, PkceCodeVerifier, RedirectUrl, TokenResponse};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
@@ -38,109 +29,13 @@ use crate::log::{Level, LogEntry};
 use crate::oidc::id_token;
 use crate::outbound::OutboundError;
 use crate::providers::profile::{first_text, flag, lookup, text, User};
-use crate::providers::{ClientAuth, ProviderSpec, TokenIn};
+use crate::providers::{ProviderSpec, TokenIn};
 use crate::redirect::safe_redirect;
 use crate::request::Request;
 use crate::response::Response;
 use crate::session::SessionData;
+use crate::token_endpoint::{self, TokenResp};
 use crate::tokens::{self, TokenSet};
-
-/// A token response, read leniently: `token_type` may be missing or oddly cased, `expires_in` a
-/// string, `scope` a list (Twitch) or a delimited string; an `error` inside a 200 answer
-/// (GitHub) is kept so it can be refused. Fields beyond the standard ones stay in `extra` (VK's
-/// `email`): the profile can read them as `$token.<field>`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct TokenResp {
-    #[serde(default = "no_token")]
-    access_token: AccessToken,
-    #[serde(default = "bearer", deserialize_with = "token_type")]
-    token_type: BasicTokenType,
-    #[serde(default, deserialize_with = "lenient_u64")]
-    expires_in: Option<u64>,
-    #[serde(default)]
-    refresh_token: Option<RefreshToken>,
-    #[serde(default, deserialize_with = "scopes")]
-    scope: Option<Vec<Scope>>,
-    #[serde(default)]
-    pub id_token: Option<String>,
-    #[serde(default)]
-    pub error: Option<Value>,
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, Value>,
-}
-
-fn no_token() -> AccessToken {
-    AccessToken::new(String::new())
-}
-fn bearer() -> BasicTokenType {
-    BasicTokenType::Bearer
-}
-fn token_type<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<BasicTokenType, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("mac") => BasicTokenType::Mac,
-        Some(Value::String(s)) if !s.eq_ignore_ascii_case("bearer") && !s.is_empty() => {
-            BasicTokenType::Extension(s)
-        }
-        _ => BasicTokenType::Bearer,
-    })
-}
-fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.parse().ok(),
-        _ => None,
-    })
-}
-fn scopes<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<Scope>>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::String(s)) => Some(
-            s.split([' ', ','])
-                .filter(|p| !p.is_empty())
-                .map(|p| Scope::new(p.to_string()))
-                .collect(),
-        ),
-        Some(Value::Array(items)) => Some(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|p| Scope::new(p.to_string()))
-                .collect(),
-        ),
-        _ => None,
-    })
-}
-
-impl TokenResponse for TokenResp {
-    type TokenType = BasicTokenType;
-    fn access_token(&self) -> &AccessToken {
-        &self.access_token
-    }
-    fn token_type(&self) -> &BasicTokenType {
-        &self.token_type
-    }
-    fn expires_in(&self) -> Option<std::time::Duration> {
-        self.expires_in.map(std::time::Duration::from_secs)
-    }
-    fn refresh_token(&self) -> Option<&RefreshToken> {
-        self.refresh_token.as_ref()
-    }
-    fn scopes(&self) -> Option<&Vec<Scope>> {
-        self.scope.as_ref()
-    }
-}
-
-type Client = oauth2::Client<
-    BasicErrorResponse,
-    TokenResp,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    oauth2::EndpointSet,
->;
 
 /// The authorization response's parameters: the query of a GET callback, or the form body of a
 /// form_post provider's POST callback (Apple).
@@ -444,13 +339,6 @@ pub fn signed_in(
 }
 
 /// The provider's extra headers, `{client_id}` filled in.
-fn extra_headers(spec: &ProviderSpec) -> Vec<(String, String)> {
-    spec.headers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.replace("{client_id}", &spec.client_id)))
-        .collect()
-}
-
 async fn exchange(
     auth: &Auth,
     ctx: &Context<'_>,
@@ -459,54 +347,17 @@ async fn exchange(
     flow: &Flow,
     code: String,
 ) -> Result<TokenResp> {
-    let spec = &p.spec;
-    let redirect = RedirectUrl::new(callback_url(auth, ctx, &spec.id))
+    let redirect = RedirectUrl::new(callback_url(auth, ctx, &p.spec.id))
         .map_err(|_| err("BAD_REQUEST", "Bad callback URL."))?;
-    let mut client: Client = oauth2::Client::new(ClientId::new(spec.client_id.clone()))
-        .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
-        .set_redirect_uri(redirect)
-        .set_auth_type(match endpoints.client_auth {
-            ClientAuth::Basic => AuthType::BasicAuth,
-            ClientAuth::Post | ClientAuth::None | ClientAuth::Query => AuthType::RequestBody,
-        });
-    if endpoints.client_auth != ClientAuth::None {
-        client = client.set_client_secret(ClientSecret::new(spec.secret()?));
-    }
-    let outbound = auth.outbound.clone();
-    let headers = extra_headers(spec);
-    let in_query = endpoints.client_auth == ClientAuth::Query;
-    let http = move |mut request: oauth2::HttpRequest| {
-        let outbound = outbound.clone();
-        let headers = headers.clone();
-        async move {
-            for (name, value) in &headers {
-                let (Ok(n), Ok(v)) = (
-                    http::HeaderName::from_bytes(name.as_bytes()),
-                    http::HeaderValue::from_str(value),
-                ) else {
-                    return Err(OutboundError::InsecureUrl);
-                };
-                request.headers_mut().insert(n, v);
-            }
-            if in_query {
-                // The form's parameters (credentials included) also as the query (ClickUp).
-                let form = String::from_utf8_lossy(request.body()).into_owned();
-                let uri = request.uri().to_string();
-                let sep = if uri.contains('?') { '&' } else { '?' };
-                *request.uri_mut() = format!("{uri}{sep}{form}")
-                    .parse()
-                    .map_err(|_| OutboundError::InsecureUrl)?;
-            }
-            outbound.send(request).await
-        }
-    };
+    let client = token_endpoint::client(p, endpoints)?.set_redirect_uri(redirect);
     let mut request = client.exchange_code(AuthorizationCode::new(code));
-    if spec.sends_pkce() {
+    if p.spec.sends_pkce() {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(flow.verifier.clone()));
     }
-    if let Some(name) = spec.client_id_param {
-        request = request.add_extra_param(name, spec.client_id.clone());
+    if let Some(name) = p.spec.client_id_param {
+        request = request.add_extra_param(name, p.spec.client_id.clone());
     }
+    let http = token_endpoint::http(auth, p, endpoints);
     let token = request.request_async(&http).await.map_err(|e| match e {
         oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => err(
             "PROVIDER_UNAVAILABLE",
@@ -568,7 +419,7 @@ async fn api_call(
     post: bool,
 ) -> Result<Value> {
     let mut url = url.clone();
-    let mut headers = extra_headers(spec);
+    let mut headers = spec.extra_headers();
     let authorization = |v: String| ("authorization".to_string(), v);
     match spec.token_in {
         TokenIn::Bearer => headers.push(authorization(format!("Bearer {access_token}"))),
@@ -697,38 +548,4 @@ async fn profile(
         user = user.bounded()?;
     }
     Ok((user, raw))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(json: &str) -> TokenResp {
-        serde_json::from_str(json).unwrap()
-    }
-
-    #[test]
-    fn token_responses_are_read_leniently_and_errors_kept() {
-        // Twitch: `scope` as an array.
-        let t = parse(
-            r#"{"access_token":"a","token_type":"bearer","expires_in":3600,"scope":["openid","user:read:email"],"id_token":"x.y.z"}"#,
-        );
-        assert_eq!(t.scopes().unwrap().len(), 2);
-        assert_eq!(t.id_token.as_deref(), Some("x.y.z"));
-        // No token_type, expires_in as a string, a comma-separated scope, extra fields kept.
-        let t = parse(
-            r#"{"access_token":"a","expires_in":"60","scope":"a,b","email":"vk@x","user_id":7}"#,
-        );
-        assert_eq!(t.token_type(), &BasicTokenType::Bearer);
-        assert_eq!(t.expires_in(), Some(std::time::Duration::from_secs(60)));
-        assert_eq!(t.scopes().unwrap().len(), 2);
-        assert_eq!(t.extra.get("email"), Some(&Value::String("vk@x".into())));
-        assert!(
-            !t.extra.contains_key("access_token"),
-            "tokens never reach `$token`"
-        );
-        // GitHub: HTTP 200 with `error` and no token.
-        let t = parse(r#"{"error":"bad_verification_code","error_description":"x"}"#);
-        assert!(t.error.is_some() && t.access_token().secret().is_empty());
-    }
 }

@@ -161,6 +161,14 @@ impl ProviderSpec {
         }
     }
 
+    /// The extra headers every call to the provider carries (`{client_id}` filled in).
+    pub fn extra_headers(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.replace("{client_id}", &self.client_id)))
+            .collect()
+    }
+
     /// The client secret to send now (minted ones are renewed before they expire).
     pub fn secret(&self) -> Result<String> {
         match &self.minted_secret {
