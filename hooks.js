@@ -101,7 +101,6 @@ function createHooks(config, fail) {
     },
   }
 
-  const handOff = nativeConfig.hooks.signIn || nativeConfig.hooks.session || nativeConfig.hooks.redirect || Object.keys(profileFns).length > 0
   const maxAge = config.session?.maxAge ?? 30 * 24 * 60 * 60
 
   function emit(name, payload) {
@@ -174,7 +173,14 @@ function createHooks(config, fail) {
     }
   }
 
-  return { nativeConfig, settle, report, handOff }
+  /** The core's final answer: after the hooks when it handed over, with events and logs reported. */
+  async function complete(native, request, r) {
+    if (r.hook) r = await settle(native, request, r)
+    if (r.events || r.log) report(r)
+    return r
+  }
+
+  return { nativeConfig, report, complete }
 }
 
 module.exports = { createHooks, withTimeout, HookTimeout }

@@ -48,7 +48,7 @@ async function readWebBody(request) {
   let text = ''
   for (;;) {
     const { done, value } = await reader.read()
-    if (done) return { body: text }
+    if (done) return { body: text + decoder.decode() }
     size += value.byteLength
     if (size > MAX_BODY) {
       reader.cancel().catch(() => {})
@@ -160,9 +160,7 @@ function createAuth(config = {}) {
     const req = await fromWebRequest(request)
     let r = native.handle(req)
     if (r === null) r = await native.handleAsync(req)
-    if (r.hook) r = await hooks.settle(native, req, r)
-    if (r.events || r.log) hooks.report(r)
-    return toWebResponse(r)
+    return toWebResponse(await hooks.complete(native, req, r))
   }
 
   const handlers = { GET: handle, POST: handle, HEAD: handle }

@@ -93,13 +93,6 @@ function writeNode(res, r, method) {
   res.end(method === 'HEAD' || !r.body ? undefined : r.body)
 }
 
-/** The core's answer after the app's hooks (when it handed over) and with events reported. */
-async function settled(native, hooks, request, r) {
-  if (r.hook) r = await hooks.settle(native, request, r)
-  if (r.events || r.log) hooks.report(r)
-  return r
-}
-
 function createNodeHandler(native, hooks) {
   return function handler(req, res) {
     const method = (req.method || 'GET').toUpperCase()
@@ -113,7 +106,7 @@ function createNodeHandler(native, hooks) {
         return Promise.resolve()
       }
       return (r === null ? native.handleAsync(request) : Promise.resolve(r))
-        .then((r) => settled(native, hooks, request, r))
+        .then((r) => hooks.complete(native, request, r))
         .then((r) => writeNode(res, r, method))
     }
     return readBody(req).then(
@@ -121,7 +114,7 @@ function createNodeHandler(native, hooks) {
         const request = requestOf(req, method, body)
         let r = native.handle(request)
         if (r === null) r = await native.handleAsync(request)
-        writeNode(res, await settled(native, hooks, request, r), method)
+        writeNode(res, await hooks.complete(native, request, r), method)
       },
       () => {
         if (!res.headersSent) writeNode(res, errorResponse(400, 'BAD_REQUEST', 'The request body could not be read.'), 'GET')
