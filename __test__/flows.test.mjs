@@ -97,7 +97,7 @@ describe("Node handler details", () => {
   })
   after(() => app.close())
 
-  test("keeps every Set-Cookie as its own header (chunked session)", async () => {
+  test("rule 7: a large session is chunked, every Set-Cookie its own header, and read back whole", async () => {
     // Each field at its size limit (the name is cut to 256 characters, 4 bytes each): two chunks.
     world.github.setUser({ name: "😀".repeat(300), email: `${"e".repeat(300)}@x.test`, avatar_url: `http://127.0.0.1/${"a".repeat(2020)}.png` })
     try {

@@ -312,7 +312,7 @@ describe("finding 9 / rule 15: session.maxDuration caps a session from sign-in",
   })
 })
 
-describe("finding 11: a panic in a sync export fails one call, not the process", () => {
+describe("finding 11 / rule 10: a panic in a sync export fails one call, not the process", () => {
   test("finding 11: panicForTesting throws a JS error and the process keeps serving", () => {
     // In a child process: before the guard, a panic across the FFI boundary aborted the process.
     const script = `

@@ -58,7 +58,7 @@ const ENDPOINTS = {
   userinfo: ["userinfoMode", "USERINFO_FAILED", "callback"],
 }
 
-describe("redirects from the provider are never followed", () => {
+describe("rule 8: redirects from the provider are never followed", () => {
   for (const [endpoint, [key, code, stage]] of Object.entries(ENDPOINTS)) {
     for (const mode of ["redirect", "redirect307"]) {
       test(`${endpoint} endpoint answering ${mode === "redirect" ? 302 : 307} → ${code}, /followed never requested`, () =>
@@ -67,7 +67,7 @@ describe("redirects from the provider are never followed", () => {
   }
 })
 
-describe("non-JSON, broken and oversized (> 1 MB) responses", () => {
+describe("rule 8: non-JSON, broken and oversized (> 1 MB) responses", () => {
   for (const [endpoint, [key, code, stage]] of Object.entries(ENDPOINTS)) {
     for (const mode of ["html", "json-as-html", "bad-json", "huge", "huge-chunked", "500"]) {
       test(`${endpoint} endpoint answering ${mode} → ${code}`, () => refuses({ [key]: mode }, code, stage))
@@ -93,7 +93,7 @@ describe("non-JSON, broken and oversized (> 1 MB) responses", () => {
     ))
 })
 
-describe(`a provider that never answers: bounded by http.timeoutMs (${TIMEOUT_MS} ms)`, () => {
+describe(`rule 8: a provider that never answers: bounded by http.timeoutMs (${TIMEOUT_MS} ms)`, () => {
   const within = (ms) => {
     assert.ok(ms >= TIMEOUT_MS * 0.8, `gave up after ${ms.toFixed(0)} ms: before the limit?`)
     assert.ok(ms < TIMEOUT_MS + 2500, `took ${ms.toFixed(0)} ms`)
