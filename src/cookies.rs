@@ -66,11 +66,15 @@ pub fn logical_name(prefix: &str, purpose: Purpose) -> String {
     format!("{prefix}.{}", purpose.label())
 }
 
+/// A cookie's full name for a request: `__Host-` + `logical` on https, `logical` otherwise.
+pub fn scheme_name(logical: &str, secure: bool, purpose: Purpose) -> CookieName {
+    let p = if secure { "__Host-" } else { "" };
+    CookieName::new(format!("{p}{logical}"), purpose)
+}
+
 impl CookieNames {
     pub fn new(prefix: &str, secure: bool) -> Self {
-        let p = if secure { "__Host-" } else { "" };
-        let name =
-            |purpose| CookieName::new(format!("{p}{}", logical_name(prefix, purpose)), purpose);
+        let name = |purpose| scheme_name(&logical_name(prefix, purpose), secure, purpose);
         CookieNames {
             secure,
             session: name(Purpose::Session),

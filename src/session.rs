@@ -161,6 +161,15 @@ impl SessionData {
     }
 }
 
+impl SessionData {
+    /// The session object (`{ user, expires, ...extra }`) as a JSON value, for hooks and events.
+    pub fn session_value(&self) -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(&self.to_json())
+            .map(|mut v| v["session"].take())
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
 /// A session issued at `iat` for a sign-in at `auth_time` ends after `maxAge`, and never later
 /// than `maxDuration` after the sign-in.
 fn expiry(config: &Config, iat: u64, auth_time: u64) -> u64 {

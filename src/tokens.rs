@@ -92,9 +92,9 @@ pub struct TokenSet {
 
 /// The token cookie's name for `provider` (`__Host-` on https).
 pub fn cookie_name(config: &Config, secure: bool, provider: &str) -> CookieName {
-    let p = if secure { "__Host-" } else { "" };
-    CookieName::new(
-        format!("{p}{}.tokens.{provider}", config.cookie_prefix),
+    cookies::scheme_name(
+        &format!("{}.tokens.{provider}", config.cookie_prefix),
+        secure,
         Purpose::Tokens,
     )
 }

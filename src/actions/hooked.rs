@@ -131,10 +131,9 @@ pub fn finish_update(auth: &Auth, ctx: &Context, ticket: &str, result: &str) -> 
                     ctx.secure,
                 ));
             if auth.config.hooks.events {
-                let value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                 resp = resp.with_event(
                     "updateSession",
-                    serde_json::json!({ "session": value["session"], "provider": provider }),
+                    serde_json::json!({ "session": fresh.session_value(), "provider": provider }),
                 );
             }
             resp

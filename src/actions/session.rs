@@ -42,7 +42,6 @@ pub fn update(auth: &Auth, ctx: &Context, req: &Request) -> Response {
             }
         },
     };
-    let shown: Value = serde_json::from_str(&current.to_json()).unwrap_or(Value::Null);
     let user: Value = serde_json::from_str(&current.user_json).unwrap_or(Value::Null);
     let provider = user["provider"].as_str().unwrap_or_default().to_string();
     let mut ticket = Ticket::new(TicketKind::Update, &provider, user);
@@ -51,7 +50,7 @@ pub fn update(auth: &Auth, ctx: &Context, req: &Request) -> Response {
     let payload = serde_json::json!({
         "kind": "update",
         "ticket": ticket.seal(&auth.config),
-        "session": shown["session"],
+        "session": current.session_value(),
         "data": data,
     });
     Response::hook(payload.to_string())

@@ -190,9 +190,7 @@ fn respond(auth: &Auth, ctx: &Context, ask: &Ask, federated: Option<String>) -> 
         let session = ask
             .session
             .as_ref()
-            .and_then(|s| serde_json::from_str::<Value>(&s.to_json()).ok())
-            .map(|v| v["session"].clone())
-            .unwrap_or(Value::Null);
+            .map_or(Value::Null, SessionData::session_value);
         resp = resp.with_event("signOut", serde_json::json!({ "session": session }));
     }
     resp.with_cookies(clears)
