@@ -220,6 +220,35 @@ export interface AuthConfig {
   logger?: { level?: LogLevel; log?: (entry: LogEntry) => void }
   /** Shorthand for `logger: { level: "debug" }`. */
   debug?: boolean
+  /** Rate limiting (docs/rate-limiting.md). On by default in production, off otherwise. */
+  rateLimit?: RateLimitConfig
+}
+
+/** One budget: at most `max` requests per `window` seconds, counted per client IP and/or per email. */
+export interface RateLimitRule {
+  window?: number
+  max?: number
+  /** What a count is keyed by: the client IP (IPv6 per /64), the body's `email`, or both. Default ["ip"]. */
+  by?: Array<"ip" | "email">
+}
+
+export interface RateLimitConfig {
+  /** Default: true when NODE_ENV is "production". */
+  enabled?: boolean
+  /** The default budget per client IP for every endpoint without a rule: seconds (default 60). */
+  window?: number
+  /** Requests per window (default 100). */
+  max?: number
+  /** Per path under basePath (`"/signIn/email"`, `"/callback/*"`): a rule, or `false` for no limit. */
+  rules?: Record<string, RateLimitRule | false>
+  /** "memory" (default) or a Redis/Valkey URL ("redis://…", "rediss://…"). Env: AURA_AUTH_RATE_LIMIT_URL. */
+  storage?: "memory" | "database" | `redis://${string}` | `rediss://${string}`
+  /** When the store cannot count: "allow" (default; logged once per outage) or "deny" (503). */
+  onStoreError?: "allow" | "deny"
+  /** With trustedProxyHeaders: how many proxies append to X-Forwarded-For (default 1). */
+  proxies?: number
+  /** Bound on each call to a shared store, ms (default 500). */
+  timeoutMs?: number
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use crate::actions;
+use crate::actions::{self, limited::Gate};
 use crate::config::{parse_input, Config};
 use crate::context::{session_scheme, Context};
 use crate::cookies::RequestCookies;
@@ -15,6 +15,7 @@ use crate::hooks::{apply_profile, Ticket, TicketKind};
 use crate::oidc::{discovery, jwks::JwksCache};
 use crate::outbound::Outbound;
 use crate::providers::{profile::User, ProviderSpec};
+use crate::ratelimit::RateLimiter;
 use crate::request::Request;
 use crate::response::Response;
 use crate::router::{route, Route};
@@ -109,6 +110,8 @@ pub struct Auth {
     pub providers: Vec<ProviderRuntime>,
     /// In-flight and just-finished refreshes (see `access_token`).
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
+    /// SPEC §13; `None` when rate limiting is off.
+    pub limiter: Option<RateLimiter>,
 }
 
 impl Auth {
@@ -120,7 +123,13 @@ impl Auth {
             .zip(&config.token_options)
             .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
             .collect();
+        let limiter = config
+            .rate_limit
+            .clone()
+            .map(|rl| RateLimiter::new(rl, &config.cookie_prefix, config.trusted_proxy_headers))
+            .transpose()?;
         Ok(Auth {
+            limiter,
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,
@@ -188,22 +197,31 @@ impl Auth {
     }
 
     /// Handles a request without waiting on the network, or returns `None` when it must
-    /// (the callback, or a sign-in before OIDC discovery): then call [`Auth::handle_async`].
+    /// (the callback, a sign-in before OIDC discovery, a shared rate-limit store): then call
+    /// [`Auth::handle_async`] with the same request (it continues what this began).
     pub fn handle(&self, req: &Request) -> Option<Response> {
         match self.prepare(req) {
-            Ok((ctx, r)) => self
-                .run_sync(&ctx, req, &r)
-                .ok()
-                .map(|resp| self.finish(req, resp)),
+            Ok((ctx, r)) => match actions::limited::gate_now(self, &ctx, req, &r) {
+                Gate::Pass => self
+                    .run_sync(&ctx, req, &r)
+                    .ok()
+                    .map(|resp| self.finish(req, resp)),
+                Gate::Stop(resp) => Some(self.finish(req, resp)),
+                Gate::Later => None,
+            },
             Err(resp) => Some(self.finish(req, *resp)),
         }
     }
 
+    /// The rest of a request [`Auth::handle`] returned `None` for.
     pub async fn handle_async(&self, req: &Request) -> Response {
         let (ctx, r) = match self.prepare(req) {
             Ok(v) => v,
             Err(resp) => return self.finish(req, *resp),
         };
+        if let Some(refused) = actions::limited::gate(self, &ctx, req, &r).await {
+            return self.finish(req, refused);
+        }
         let resp = match self.run_sync(&ctx, req, &r) {
             Ok(resp) => resp,
             Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, req, p).await,
@@ -304,6 +322,9 @@ impl Auth {
     fn finish(&self, req: &Request, mut resp: Response) -> Response {
         if req.method.eq_ignore_ascii_case("HEAD") {
             resp.body.clear();
+        }
+        if let Some(l) = &self.limiter {
+            resp.log.extend(l.take_log());
         }
         let level = self.config.hooks.level();
         resp.log.retain(|e| e.level >= level);

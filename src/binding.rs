@@ -19,6 +19,9 @@ pub struct NativeRequest {
     pub forwarded_host: Option<String>,
     pub forwarded_proto: Option<String>,
     pub forwarded: Option<String>,
+    /// The socket's peer address (Node adapter); none for a Web `Request`.
+    pub ip: Option<String>,
+    pub forwarded_for: Option<String>,
     pub content_type: Option<String>,
     pub csrf_token: Option<String>,
     pub body: Option<String>,
@@ -50,6 +53,8 @@ fn to_core(r: NativeRequest) -> Request {
         forwarded_host: r.forwarded_host,
         forwarded_proto: r.forwarded_proto,
         forwarded: r.forwarded,
+        ip: r.ip,
+        forwarded_for: r.forwarded_for,
         content_type: r.content_type,
         csrf_token: r.csrf_token,
         body: r.body,

@@ -11,6 +11,7 @@ use crate::crypto::Keyring;
 use crate::error::{AuthError, Result};
 use crate::hooks::Hooks;
 use crate::providers::{self, ProviderInput, ProviderSpec};
+use crate::ratelimit::config::{RateLimitConfig, RateLimitInput};
 use crate::secret::{decode_key, KeyKind};
 use crate::tokens::TokenOptions;
 
@@ -82,6 +83,8 @@ pub struct ConfigInput {
     /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
     #[serde(default)]
     pub hooks: Hooks,
+    /// SPEC §13 (see `ratelimit::config`).
+    pub rate_limit: Option<RateLimitInput>,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -119,6 +122,8 @@ pub struct Config {
     /// Per provider (same order): `storeTokens`, `revokeTokens` and their endpoints.
     pub token_options: Vec<TokenOptions>,
     pub hooks: Hooks,
+    /// `None`: rate limiting is off (the default outside production).
+    pub rate_limit: Option<RateLimitConfig>,
     pub warnings: Vec<String>,
 }
 
@@ -377,6 +382,14 @@ impl Config {
             providers_out.push(spec);
         }
 
+        let rate_limit = RateLimitConfig::from_input(
+            c.rate_limit,
+            production,
+            env_value(&env, "AURA_AUTH_RATE_LIMIT_URL"),
+            c.trusted_proxy_headers,
+            &mut warnings,
+        )?;
+
         Ok(Config {
             base_path,
             base_origin,
@@ -397,6 +410,7 @@ impl Config {
             providers: providers_out,
             token_options,
             hooks: c.hooks,
+            rate_limit,
             warnings,
         })
     }

@@ -51,6 +51,8 @@ pub const PAGE_MESSAGES: &[(&str, &str)] = &[
     ("PROVIDER_UNAVAILABLE", "The provider could not be reached. Try again in a moment."),
     ("DISCOVERY_FAILED", "The provider's OpenID configuration could not be loaded."),
     ("BAD_REQUEST", "The request was malformed."),
+    ("RATE_LIMITED", "Too many attempts from your network or for this account. Wait a little and try again."),
+    ("RATE_LIMIT_UNAVAILABLE", "Sign-in is briefly unavailable. Try again in a moment."),
     ("TENANT_NOT_ALLOWED", "Accounts from your organization or account type cannot sign in to this app."),
 ];
 

@@ -21,6 +21,7 @@ pub mod oidc;
 pub mod outbound;
 pub mod providers;
 pub mod random;
+pub mod ratelimit;
 pub mod redirect;
 pub mod request;
 pub mod response;

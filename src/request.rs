@@ -14,6 +14,11 @@ pub struct Request {
     pub forwarded_host: Option<String>,
     pub forwarded_proto: Option<String>,
     pub forwarded: Option<String>,
+    /// The peer address of the connection (Node: `req.socket.remoteAddress`); none for a bare
+    /// Web `Request`. Rate limiting keys by it (SPEC §13).
+    pub ip: Option<String>,
+    /// `X-Forwarded-For`, every value joined with `,` (read only with `trustedProxyHeaders`).
+    pub forwarded_for: Option<String>,
     pub content_type: Option<String>,
     pub csrf_token: Option<String>,
     pub body: Option<String>,

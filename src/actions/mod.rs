@@ -4,6 +4,7 @@ pub mod callback;
 pub mod csrf;
 pub mod error_page;
 pub mod hooked;
+pub mod limited;
 pub mod providers;
 pub mod session;
 pub mod signin;
