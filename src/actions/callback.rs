@@ -16,26 +16,26 @@ use subtle::ConstantTimeEq;
 
 use super::signin::callback_url;
 use super::{body_fields, error_redirect};
-use crate::account::Account;
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
-use crate::context::Context;
-use crate::cookies;
-use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
-use crate::flow::Flow;
 use crate::hooks::{Ticket, TicketKind};
+use crate::http::context::Context;
+use crate::http::outbound::OutboundError;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
 use crate::log::{Level, LogEntry};
-use crate::oidc::id_token;
-use crate::outbound::OutboundError;
-use crate::providers::profile::{first_text, flag, lookup, text, User};
-use crate::providers::{ProviderSpec, TokenIn};
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
+use crate::oauth::account::Account;
+use crate::oauth::endpoints::Endpoints;
+use crate::oauth::oidc::id_token;
+use crate::oauth::providers::profile::{first_text, flag, lookup, text, User};
+use crate::oauth::providers::{ProviderSpec, TokenIn};
+use crate::oauth::token_endpoint::{self, TokenResp};
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::cookies;
+use crate::session::flow::Flow;
 use crate::session::SessionData;
-use crate::token_endpoint::{self, TokenResp};
-use crate::tokens::{self, TokenSet};
 
 /// The authorization response's parameters: the query of a GET callback, or the form body of a
 /// form_post provider's POST callback (Apple).

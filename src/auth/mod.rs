@@ -7,19 +7,19 @@ use std::time::Instant;
 
 use crate::actions;
 use crate::config::{parse_input, Config};
-use crate::context::{session_scheme, Context};
-use crate::cookies::RequestCookies;
-use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
 use crate::hooks::{apply_profile, Ticket, TicketKind};
-use crate::oidc::{discovery, jwks::JwksCache};
-use crate::outbound::Outbound;
-use crate::providers::{profile::User, ProviderSpec};
-use crate::request::Request;
-use crate::response::Response;
-use crate::router::{route, Route};
+use crate::http::context::{session_scheme, Context};
+use crate::http::outbound::Outbound;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::http::router::{route, Route};
+use crate::oauth::endpoints::Endpoints;
+use crate::oauth::oidc::{discovery, jwks::JwksCache};
+use crate::oauth::providers::{profile::User, ProviderSpec};
+use crate::oauth::tokens::{TokenOptions, TokenSet};
+use crate::seal::cookies::RequestCookies;
 use crate::session::{self, SessionData, SIGNED_OUT_JSON};
-use crate::tokens::{TokenOptions, TokenSet};
 use url::Url;
 
 /// Request bodies larger than this are refused with 413.
@@ -158,7 +158,7 @@ impl Auth {
             Ok((meta, lifetime)) => {
                 let optional = |u: &Option<String>, field| {
                     u.as_deref()
-                        .and_then(|u| crate::url_policy::discovered_endpoint(u, field).ok())
+                        .and_then(|u| crate::http::url_policy::discovered_endpoint(u, field).ok())
                 };
                 if let Ok(mut slot) = p.discovered_logout.write() {
                     *slot = (
@@ -382,7 +382,7 @@ impl Auth {
         let data = SessionData::new(&user.bounded()?, &self.config);
         let names = self.config.names(secure);
         let empty = RequestCookies::parse(None);
-        Ok(crate::cookies::set_chunked(
+        Ok(crate::seal::cookies::set_chunked(
             &empty,
             &names.session,
             &data.seal_checked(&self.config, &names.session)?,

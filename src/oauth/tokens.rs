@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use crate::account::Account;
 use crate::clock;
 use crate::config::Config;
-use crate::cookies::{self, CookieName, RequestCookies, MAX_SEALED};
-use crate::crypto::Purpose;
 use crate::error::{AuthError, Result};
-use crate::url_policy::provider_endpoint;
+use crate::http::url_policy::provider_endpoint;
+use crate::oauth::account::Account;
+use crate::seal::cookies::{self, CookieName, RequestCookies, MAX_SEALED};
+use crate::seal::crypto::Purpose;
 
 /// A provider object's token options (taken off the object before it is resolved).
 #[derive(Debug, Clone, Default)]

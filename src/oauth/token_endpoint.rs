@@ -15,10 +15,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::auth::{Auth, ProviderRuntime};
-use crate::endpoints::Endpoints;
 use crate::error::Result;
-use crate::outbound::OutboundError;
-use crate::providers::ClientAuth;
+use crate::http::outbound::OutboundError;
+use crate::oauth::endpoints::Endpoints;
+use crate::oauth::providers::ClientAuth;
 
 /// A token response, read leniently: `token_type` may be missing or oddly cased, `expires_in` a
 /// string, `scope` a list (Twitch) or a delimited string; an `error` inside a 200 answer

@@ -9,13 +9,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::account::Account;
 use crate::clock;
 use crate::config::Config;
-use crate::crypto::{associated_data, Purpose};
 use crate::error::{AuthError, Result};
 use crate::log::Level;
-use crate::providers::profile::User;
+use crate::oauth::account::Account;
+use crate::oauth::providers::profile::User;
+use crate::seal::crypto::{associated_data, Purpose};
 
 /// Which hooks the app configured (the functions stay in JS; the core only needs to know).
 #[derive(Deserialize, Debug, Default, Clone)]

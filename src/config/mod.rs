@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use url::Url;
 
-use crate::cookies::CookieNames;
-use crate::crypto::Keyring;
 use crate::error::{AuthError, Result};
 use crate::hooks::Hooks;
-use crate::providers::{self, ProviderInput, ProviderSpec};
-use crate::secret::{decode_key, KeyKind};
-use crate::tokens::TokenOptions;
+use crate::oauth::providers::{self, ProviderInput, ProviderSpec};
+use crate::oauth::tokens::TokenOptions;
+use crate::seal::cookies::CookieNames;
+use crate::seal::crypto::Keyring;
+use crate::seal::secret::{decode_key, KeyKind};
 
 const DEFAULT_MAX_AGE: u64 = 30 * 24 * 60 * 60;
 const DEFAULT_UPDATE_AGE: u64 = 24 * 60 * 60;
@@ -282,7 +282,7 @@ impl Config {
         if production {
             match &base_origin {
                 None => warnings.push("[aura-auth] baseURL (AURA_AUTH_URL) is not set: the app's origin is taken from each request's Host header. Set it to your public origin, e.g. https://example.com, so redirects, callback URLs and cookie prefixes never depend on request headers.".to_string()),
-                Some(u) if u.scheme() == "http" && !crate::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", u.as_str().trim_end_matches('/'))),
+                Some(u) if u.scheme() == "http" && !crate::http::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", u.as_str().trim_end_matches('/'))),
                 Some(_) => {}
             }
         }

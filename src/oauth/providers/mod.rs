@@ -64,7 +64,7 @@ use url::Url;
 
 use crate::config::OneOrMany;
 use crate::error::{AuthError, Result};
-use crate::url_policy::provider_endpoint;
+use crate::http::url_policy::provider_endpoint;
 pub use builtin::{Builtin, Emails, Template, TokenIn};
 pub use minted::MintedSecret;
 pub use profile::{ProfileMap, ProfileOverride};
@@ -753,7 +753,7 @@ mod tests {
                     let p = got.unwrap_or_else(|e| panic!("{}: {e}", b.id));
                     assert_eq!(p.client_id, "cid");
                     assert!(
-                        crate::endpoints::Endpoints::from_spec(&p).is_some(),
+                        crate::oauth::endpoints::Endpoints::from_spec(&p).is_some(),
                         "{} needs no discovery",
                         b.id
                     );
@@ -778,7 +778,7 @@ mod tests {
             Some("https://sso.example.com/realms/r")
         );
         assert!(
-            crate::endpoints::Endpoints::from_spec(&p).is_none(),
+            crate::oauth::endpoints::Endpoints::from_spec(&p).is_none(),
             "discovery"
         );
         let p = resolve(

@@ -8,12 +8,12 @@ use oauth2::{RefreshToken, TokenResponse};
 
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
-use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
-use crate::outbound::OutboundError;
-use crate::providers::ClientAuth;
-use crate::token_endpoint;
-use crate::tokens::TokenSet;
+use crate::http::outbound::OutboundError;
+use crate::oauth::endpoints::Endpoints;
+use crate::oauth::providers::ClientAuth;
+use crate::oauth::token_endpoint;
+use crate::oauth::tokens::TokenSet;
 
 /// Exchanges the stored refresh token for new tokens. The refresh token is kept when the provider
 /// does not rotate it, and so is the scope when the answer names none.
