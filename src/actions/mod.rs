@@ -1,5 +1,6 @@
 //! One module per endpoint, plus the helpers they share.
 
+pub mod access_token;
 pub mod callback;
 pub mod csrf;
 pub mod error_page;

@@ -128,7 +128,7 @@ pub async fn run_async(
     let endpoints = auth.endpoints(p).await.ok();
     if let (true, Some(tokens), Some(endpoints)) = (p.tokens.revoke, &stored, &endpoints) {
         let limit = std::time::Duration::from_millis(auth.config.timeout_ms);
-        crate::oauth::token_calls::revoke(auth, p, endpoints, tokens, limit).await;
+        crate::oauth::token_calls::revoke(&auth.outbound, p, endpoints, tokens, limit).await;
     }
     let url = ask
         .federated

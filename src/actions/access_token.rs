@@ -127,7 +127,7 @@ impl Auth {
         let result = slot
             .get_or_init(|| async {
                 let endpoints = self.endpoints(p).await?;
-                crate::oauth::token_calls::refresh(self, p, &endpoints, &set).await
+                crate::oauth::token_calls::refresh(&self.outbound, p, &endpoints, &set).await
             })
             .await
             .clone();
