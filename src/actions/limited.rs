@@ -6,11 +6,11 @@
 
 use super::{body_fields, error_redirect, field};
 use crate::auth::Auth;
-use crate::context::Context;
+use crate::http::context::Context;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::http::router::Route;
 use crate::ratelimit::{Plan, Verdict};
-use crate::request::Request;
-use crate::response::Response;
-use crate::router::Route;
 
 /// What the gate says before an endpoint runs.
 pub enum Gate {
