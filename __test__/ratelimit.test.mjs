@@ -269,6 +269,27 @@ describe("SPEC §13 Redis: one budget across instances", () => {
     }
   })
 
+  test("rate limit: one round trip per request: Redis runs one EVALSHA per counted request and nothing else", async () => {
+    const own = await startRedis()
+    const a = await app({ enabled: true, rules: { "/signOut": { window: 60, max: 100, by: ["ip", "email"] } }, storage: own.url })
+    try {
+      await statuses(1, () => get(`${a.base}/csrfToken`)) // loads the script (EVALSHA, NOSCRIPT, SCRIPT LOAD, EVALSHA)
+      await own.command("CONFIG RESETSTAT")
+      await statuses(10, () => get(`${a.base}/csrfToken`))
+      await statuses(10, (i) => post(`${a.base}/signOut`, { email: `u${i}@example.com` }))
+      await statuses(10, () => get(`${a.base}/session`))
+      const stats = await own.command("INFO commandstats")
+      const calls = Object.fromEntries([...stats.matchAll(/cmdstat_([a-z|]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]))
+      // Redis counts the script's own INCR/PTTL/PEXPIRE too; those run inside the server.
+      for (const inside of ["incr", "pttl", "pexpire", "info", "config|resetstat"]) delete calls[inside]
+      // 20 counted requests (two keys each for the sign-out rule, still one call); reads: none.
+      assert.deepEqual(calls, { evalsha: 20 })
+    } finally {
+      await a.close()
+      await own.stop()
+    }
+  })
+
   test("rate limit: Redis stopped mid-test: requests allowed, no 5xx, the outage logged once", async () => {
     const own = await startRedis()
     const log = []
