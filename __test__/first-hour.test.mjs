@@ -4,7 +4,7 @@
 import { test, describe, before, after } from "node:test"
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, statSync, readFileSync } from "node:fs"
+import fs, { mkdtempSync, rmSync, statSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -230,5 +230,65 @@ describe("issue 16: a sign-in on another host than baseURL's", () => {
     assert.doesNotMatch(html, /alert/)
     assert.match(html, /UNKNOWN_ERROR/)
     assert.doesNotMatch(html, /Most often/, "the address hint is for lost flows only")
+  })
+})
+
+describe("issue 22.4: the README and package.json a user gets from npm", () => {
+  const ROOT = fileURLToPath(new URL("..", import.meta.url))
+  test("the packed README has no relative links and no repository-only commands", async () => {
+    const { packageReadme, relativeLinks } = await import("../scripts/package-readme.mjs")
+    const source = readFileSync(path.join(ROOT, "README.md"), "utf8")
+    assert.ok(relativeLinks(source).length > 0, "the repository README links into docs/ (the check can fail)")
+    const shipped = packageReadme(source)
+    assert.deepEqual(relativeLinks(shipped), [])
+    assert.doesNotMatch(shipped, /npm run demo|npm test/)
+    assert.match(shipped, /\]\(https:\/\/github\.com\/aura-stack\/auth\/blob\/main\/docs\/configuration\.md\)/)
+    assert.match(shipped, /!\[[^\]]*\]\(https:\/\/raw\.githubusercontent\.com\/aura-stack\/auth\/main\/docs\/screenshots\/login\.png\)/)
+    assert.match(shipped, /^npm install @aura-stack\/auth$/m, "it opens with the install command")
+  })
+  test("scripts/pack.mjs writes that README into the main tarball", () => {
+    assert.match(readFileSync(path.join(ROOT, "scripts", "pack.mjs"), "utf8"), /packageReadme\(/)
+  })
+  test("package.json has repository, homepage and the aura-auth bin, and ships what the bin needs", () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"))
+    assert.equal(pkg.repository.url, "git+https://github.com/aura-stack/auth.git")
+    assert.equal(pkg.homepage, "https://github.com/aura-stack/auth#readme")
+    assert.equal(pkg.bin["aura-auth"], "scripts/cli.mjs")
+    for (const f of ["scripts/cli.mjs", "scripts/secret.mjs", "scripts/lock-platform-packages.mjs"]) assert.ok(pkg.files.includes(f), f)
+  })
+})
+
+describe("issue 16: `npx aura-auth lock` works from the installed package (no repository)", () => {
+  const ROOT = fileURLToPath(new URL("..", import.meta.url))
+  test("adds every other platform's entry to the app's lock file, from the package's own package.json", () => {
+    const work = mkdtempSync(path.join(tmpdir(), "aura-cli-"))
+    try {
+      // The installed layout: node_modules/@aura-stack/auth with its `files` only (no npm/ folder).
+      const pkgDir = path.join(work, "node_modules", "@aura-stack", "auth")
+      const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"))
+      for (const f of ["package.json", "scripts/cli.mjs", "scripts/secret.mjs", "scripts/lock-platform-packages.mjs"]) {
+        const to = path.join(pkgDir, f)
+        fs.mkdirSync(path.dirname(to), { recursive: true })
+        fs.copyFileSync(path.join(ROOT, f), to)
+      }
+      const lock = { name: "app", lockfileVersion: 3, requires: true, packages: { "": { name: "app" }, "node_modules/@aura-stack/auth": { version: pkg.version } } }
+      fs.writeFileSync(path.join(work, "package-lock.json"), JSON.stringify(lock))
+      const cli = path.join(pkgDir, "scripts", "cli.mjs")
+      const r = spawnSync(process.execPath, [cli, "lock"], { cwd: work, encoding: "utf8" })
+      assert.equal(r.status, 0, r.stderr)
+      const after = JSON.parse(readFileSync(path.join(work, "package-lock.json"), "utf8")).packages
+      for (const name of Object.keys(pkg.optionalDependencies)) {
+        assert.equal(after[`node_modules/${name}`]?.version, pkg.version, name)
+        assert.equal(after[`node_modules/${name}`].optional, true)
+      }
+      assert.deepEqual(after["node_modules/@aura-stack/auth-linux-x64-musl"].libc, ["musl"])
+      const secret = spawnSync(process.execPath, [cli, "secret"], { encoding: "utf8" })
+      assert.match(secret.stdout, /^AURA_AUTH_SECRET=[A-Za-z0-9_-]{43}\nAURA_AUTH_SALT=[A-Za-z0-9_-]{43}\n$/)
+      const bad = spawnSync(process.execPath, [cli, "nope"], { encoding: "utf8" })
+      assert.equal(bad.status, 2)
+      assert.match(bad.stderr, /unknown command `nope`/)
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
   })
 })
