@@ -292,3 +292,26 @@ describe("issue 16: `npx aura-auth lock` works from the installed package (no re
     }
   })
 })
+
+describe("issue 16: the README states the Node version on which the dev tools install without warnings", () => {
+  test("every engines.node in package-lock.json and the example's lock accepts it", async () => {
+    const ROOT = fileURLToPath(new URL("..", import.meta.url))
+    const { createRequire } = await import("node:module")
+    const semver = createRequire(import.meta.url)("semver")
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8")
+    const stated = /warning-free on Node (\d+\.\d+) or later/.exec(readme)
+    assert.ok(stated, "README names the warning-free Node version")
+    const version = `${stated[1]}.0`
+    const refused = []
+    for (const lockFile of ["package-lock.json", "examples-next-pages/package-lock.json"]) {
+      const lock = JSON.parse(readFileSync(path.join(ROOT, lockFile), "utf8"))
+      for (const [name, meta] of Object.entries(lock.packages)) {
+        const range = meta.engines?.node
+        // Another platform's optional package is never installed here, so npm does not check it.
+        const otherPlatform = (meta.os && !meta.os.includes(process.platform)) || (meta.cpu && !meta.cpu.includes(process.arch))
+        if (name && range && !otherPlatform && !semver.satisfies(version, range)) refused.push(`${lockFile}: ${name} wants node ${range}`)
+      }
+    }
+    assert.deepEqual(refused, [])
+  })
+})

@@ -11,6 +11,7 @@ import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
+import { snippets } from "./helpers/snippets.mjs"
 
 const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)))
 
@@ -46,25 +47,6 @@ export function documents() {
     .filter((f) => f.endsWith(".md") && f !== "DESIGN.md")
     .map((f) => path.join("docs", f))
   return ["README.md", ...docs.sort()]
-}
-
-/** `[{ lang, check, file, line, code }]`: the fenced ts/tsx blocks of `markdown`. */
-export function snippets(markdown) {
-  const lines = markdown.split("\n")
-  const out = []
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(ts|tsx)\b(.*)$/.exec(lines[i])
-    if (!open) continue
-    let end = i + 1
-    while (end < lines.length && !lines[end].startsWith("```")) end++
-    // The file a snippet is: a backticked path ending .ts/.tsx on the nearest non-empty line above.
-    let j = i - 1
-    while (j >= 0 && lines[j].trim() === "") j--
-    const named = j >= 0 ? /`((?:src\/)?(?:lib|pages)\/[^`\s]+\.tsx?)`/.exec(lines[j]) : null
-    out.push({ lang: open[1], check: !/\bnocheck\b/.test(open[2]), file: named?.[1], line: i + 1, code: lines.slice(i + 1, end).join("\n") })
-    i = end
-  }
-  return out
 }
 
 test("every ts/tsx snippet in README.md and docs/ type-checks with tsc --strict", { timeout: 120_000 }, () => {
