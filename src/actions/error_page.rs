@@ -1,13 +1,13 @@
-//! `GET error?code=`: a small HTML page in the shell of [`crate::page`]. Only known codes are
+//! `GET error?code=`: a small HTML page in the shell of [`crate::http::page`]. Only known codes are
 //! shown; nothing from the request is echoed. For a lost flow (`FLOW_COOKIE_MISSING`,
 //! `STATE_MISMATCH`) it names the most common cause (the app opened at another address than
 //! `baseURL`) and links to the sign-in page at `baseURL`.
 
 use crate::auth::Auth;
-use crate::context::Context;
 use crate::error::page_message;
-use crate::page::{escape, render};
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::page::{escape, render};
+use crate::http::response::Response;
 
 /// Where "Sign in again" goes: `pages.signIn`, else the built-in sign-in page, at `baseURL`
 /// when one is configured (so a browser on the wrong address lands on the right one).

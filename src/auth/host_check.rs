@@ -7,9 +7,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config::Config;
-use crate::context::request_url;
+use crate::http::context::request_url;
+use crate::http::request::Request;
 use crate::log::{Level, LogEntry};
-use crate::request::Request;
 
 /// `host[:port]` the browser used for this request, as far as the request says.
 fn request_host(config: &Config, req: &Request) -> Option<String> {

@@ -22,8 +22,8 @@ fn parse(text: &str) -> Option<DevKey> {
     let value = |name: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
-            .and_then(|v| crate::b64::decode_any(v.trim()))
-            .filter(|b| b.len() >= crate::secret::MIN_KEY_BYTES)
+            .and_then(|v| crate::seal::b64::decode_any(v.trim()))
+            .filter(|b| b.len() >= crate::seal::secret::MIN_KEY_BYTES)
     };
     Some(DevKey {
         secret: value("AURA_AUTH_SECRET")?,
@@ -57,13 +57,13 @@ pub fn load_or_create(project: &Path) -> std::io::Result<(DevKey, PathBuf)> {
     }
     let text = format!(
         "# Development key of @aura-stack/auth for this project. Never used in production (NODE_ENV=production);\n# there, set AURA_AUTH_SECRET and AURA_AUTH_SALT (`npx aura-auth secret`). Delete this file to sign everyone out.\nAURA_AUTH_SECRET={}\nAURA_AUTH_SALT={}\n",
-        crate::b64::encode(&crate::random::bytes(32)),
-        crate::b64::encode(&crate::random::bytes(32)),
+        crate::seal::b64::encode(&crate::random::bytes(32)),
+        crate::seal::b64::encode(&crate::random::bytes(32)),
     );
     let tmp = dir.join(format!(
         ".{FILE}.{}.{}",
         std::process::id(),
-        crate::b64::random_token(6)
+        crate::seal::b64::random_token(6)
     ));
     write_new(&tmp, &text)?;
     let linked = fs::hard_link(&tmp, &path);
@@ -90,7 +90,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "aura-dev-key-{name}-{}-{}",
             std::process::id(),
-            crate::b64::random_token(4)
+            crate::seal::b64::random_token(4)
         ));
         fs::create_dir_all(&dir).unwrap();
         dir
