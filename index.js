@@ -157,7 +157,18 @@ function createAuth(config = {}) {
     const deferrable = error instanceof AuraAuthError && DEFERRABLE_AT_BUILD.has(error.code)
     if (!deferrable || process.env.NEXT_PHASE !== 'phase-production-build') throw error
     native = unavailable(error)
-    warnOnce(`[aura-auth] next build: ${error.code} is deferred to run time, so set this before the server starts: ${error.message}`)
+    const needed = [error.message]
+    if (error.code === 'MISSING_SECRET' || error.code === 'MISSING_SALT') {
+      // Look past the keys for missing provider values too, with throwaway keys (that instance is discarded).
+      const key = () => require('node:crypto').randomBytes(32).toString('hex')
+      try {
+        new NativeAuth(JSON.stringify({ config: { ...hooks.nativeConfig, secret: key(), salt: key() }, env: collectEnv(config) }))
+      } catch (e) {
+        const next = translateError(e)
+        if (next instanceof AuraAuthError && DEFERRABLE_AT_BUILD.has(next.code)) needed.push(next.message)
+      }
+    }
+    warnOnce(`[aura-auth] next build: deferred to run time, so set before the server starts: ${needed.join(' ')}`)
   }
   for (const warning of native.warnings()) warnOnce(warning)
 

@@ -114,6 +114,17 @@ describe("issue 22.1: one development key per project", () => {
     const lines = r.stderr.split("\n").filter((l) => l.includes("next build"))
     assert.equal(lines.length, 1, r.stderr)
     assert.match(lines[0], /AURA_AUTH_SECRET and AURA_AUTH_SALT/)
+    assert.doesNotMatch(lines[0], /CLIENT_ID/, "the provider has its credentials")
+  })
+
+  test("next build's line also names missing provider credentials", () => {
+    const r = child(project, { NODE_ENV: "production", NEXT_PHASE: "phase-production-build" }, `
+      lib.createAuth({ oauth: ["github"] }); console.log("built")`)
+    assert.equal(r.stdout, "built")
+    const lines = r.stderr.split("\n").filter((l) => l.includes("next build"))
+    assert.equal(lines.length, 1, r.stderr)
+    assert.match(lines[0], /AURA_AUTH_SECRET and AURA_AUTH_SALT/)
+    assert.match(lines[0], /GITHUB_CLIENT_ID/)
   })
 })
 
