@@ -14,7 +14,7 @@ const absolute = (target, image) => {
 
 /** The package README for the repository README `markdown`. */
 export function packageReadme(markdown) {
-  const text = markdown.replace(/<!-- repo-only -->[\s\S]*?<!-- \/repo-only -->\n?/g, "")
+  const text = markdown.replace(/\n*<!-- repo-only -->[\s\S]*?<!-- \/repo-only -->\n*/g, "\n\n")
   // Markdown links and images: [text](target) / ![alt](target); also <img src="…">.
   return text
     .replace(/(!?)\[([^\]]*)\]\(([^)\s]+)\)/g, (_, bang, label, target) => `${bang}[${label}](${absolute(target, bang === "!")})`)
