@@ -20,6 +20,7 @@ use crate::session::{self, SessionData, SIGNED_OUT_JSON};
 pub use crate::oauth::runtime::ProviderRuntime;
 
 mod dispatch;
+mod host_check;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -37,6 +38,8 @@ pub struct Auth {
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
     /// SPEC §13; `None` when rate limiting is off.
     pub limiter: Option<RateLimiter>,
+    /// Whether the sign-in host warning was given (see `host_check`).
+    host_warned: std::sync::atomic::AtomicBool,
 }
 
 impl Auth {
@@ -55,6 +58,7 @@ impl Auth {
             .transpose()?;
         Ok(Auth {
             limiter,
+            host_warned: Default::default(),
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,
