@@ -11,7 +11,7 @@ use crate::context::{session_scheme, Context};
 use crate::cookies::RequestCookies;
 use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
-use crate::hooks::{apply_profile, Ticket, TicketKind};
+use crate::hooks::{apply_profile, profile_answer, Ticket, TicketKind};
 use crate::oidc::{discovery, jwks::JwksCache};
 use crate::outbound::Outbound;
 use crate::providers::{profile::User, ProviderSpec};
@@ -156,9 +156,13 @@ impl Auth {
         let issuer = p.spec.issuer.as_deref().unwrap_or_default();
         let result = match discovery::discover(&self.outbound, issuer).await {
             Ok((meta, lifetime)) => {
+                let from = crate::url_policy::Publisher {
+                    issuer: &meta.issuer,
+                    production: self.config.production,
+                };
                 let optional = |u: &Option<String>, field| {
                     u.as_deref()
-                        .and_then(|u| crate::url_policy::discovered_endpoint(u, field).ok())
+                        .and_then(|u| crate::url_policy::discovered_endpoint(u, field, from).ok())
                 };
                 if let Ok(mut slot) = p.discovered_logout.write() {
                     *slot = (
@@ -166,7 +170,7 @@ impl Auth {
                         optional(&meta.end_session_endpoint, "end_session_endpoint"),
                     );
                 }
-                Endpoints::from_discovery(&p.spec, &meta)
+                Endpoints::from_discovery(&p.spec, &meta, self.config.production)
                     .map(|e| (Arc::new(e), Instant::now() + lifetime))
             }
             Err(e) => Err(e),
@@ -331,12 +335,7 @@ impl Auth {
     /// the new hand-off (JSON) with the reshaped user.
     pub fn apply_profile(&self, ticket: &str, partial: &str) -> Result<String> {
         let mut t = Ticket::open(&self.config, TicketKind::SignIn, ticket)?;
-        let partial: serde_json::Value = serde_json::from_str(partial).map_err(|_| {
-            AuthError::new(
-                "CALLBACK_ERROR",
-                "The profile function's result is not JSON.",
-            )
-        })?;
+        let partial = profile_answer(partial)?;
         let user: User = serde_json::from_value(t.user.clone())
             .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
         let user = apply_profile(&user, &partial, t.oidc)?;

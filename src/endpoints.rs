@@ -6,7 +6,7 @@ use url::Url;
 use crate::error::Result;
 use crate::oidc::discovery::Metadata;
 use crate::providers::{ClientAuth, Protocol, ProviderSpec};
-use crate::url_policy::discovered_endpoint;
+use crate::url_policy::{discovered_endpoint, Publisher};
 
 #[derive(Debug, Clone)]
 pub struct Endpoints {
@@ -47,8 +47,16 @@ impl Endpoints {
     }
 
     /// OIDC: discovered endpoints, with any explicit override on the provider object winning.
-    pub fn from_discovery(spec: &ProviderSpec, meta: &Metadata) -> Result<Endpoints> {
-        let parse = discovered_endpoint;
+    pub fn from_discovery(
+        spec: &ProviderSpec,
+        meta: &Metadata,
+        production: bool,
+    ) -> Result<Endpoints> {
+        let from = Publisher {
+            issuer: &meta.issuer,
+            production,
+        };
+        let parse = |text: &str, field: &str| discovered_endpoint(text, field, from);
         let methods = meta
             .token_endpoint_auth_methods_supported
             .clone()

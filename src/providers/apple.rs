@@ -24,5 +24,6 @@ pub const APPLE: Builtin = Builtin {
         image: &[],
         ..Profile::OIDC
     },
+    revocation: "https://appleid.apple.com/auth/revoke",
     ..Builtin::OIDC
 };

@@ -16,5 +16,6 @@ pub const BOX: Builtin = Builtin {
         email: &["login"],
         ..Profile::REST
     },
+    revocation: "https://api.box.com/oauth2/revoke",
     ..Builtin::OAUTH2
 };

@@ -134,6 +134,10 @@ pub struct ProviderSpec {
     pub userinfo_url: Option<Url>,
     pub emails_url: Option<Url>,
     pub jwks_url: Option<Url>,
+    /// The built-in's RFC 7009 revocation and RP-initiated logout endpoints (an explicit
+    /// `revocationURL`/`endSessionURL` wins, see `tokens::TokenOptions`).
+    pub revocation_url: Option<Url>,
+    pub end_session_url: Option<Url>,
     pub scopes: Vec<String>,
     pub scope_separator: &'static str,
     pub client_auth: Option<ClientAuth>,
@@ -413,6 +417,8 @@ fn from_builtin(
     spec.token_url = url(b.token, "tokenURL")?;
     spec.userinfo_url = url(b.userinfo, "userinfoURL")?;
     spec.jwks_url = url(b.jwks, "jwksURL")?;
+    spec.revocation_url = url(b.revocation, "revocationURL")?;
+    spec.end_session_url = url(b.end_session, "endSessionURL")?;
     spec.emails_url = match &b.emails {
         Some(e) => url(e.url, "emailsURL")?,
         None => None,
@@ -505,6 +511,12 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
         }
         Ok(())
     };
+    // The built-in's revocation and logout endpoints belong to its own host: pointing the
+    // provider elsewhere (a self-managed GitLab) drops them (then set revocationURL/endSessionURL).
+    if object.authorization_url.is_some() || object.token_url.is_some() || object.issuer.is_some() {
+        spec.revocation_url = None;
+        spec.end_session_url = None;
+    }
     set(
         object.authorization_url.take(),
         "authorizationURL",
@@ -640,6 +652,8 @@ impl ProviderSpec {
             userinfo_url: None,
             emails_url: None,
             jwks_url: None,
+            revocation_url: None,
+            end_session_url: None,
             scopes: match protocol {
                 Protocol::Oidc => vec!["openid".into(), "profile".into(), "email".into()],
                 Protocol::OAuth2 => vec![],

@@ -22,5 +22,6 @@ pub const TIKTOK: Builtin = Builtin {
         image: &["data.user.avatar_url"],
         ..Profile::REST
     },
+    revocation: "https://open.tiktokapis.com/v2/oauth/revoke/",
     ..Builtin::OAUTH2
 };
