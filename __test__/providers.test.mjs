@@ -25,7 +25,7 @@ SHAPES.apple = {
   kind: "oidc",
   paths: { authorize: "/auth/authorize", token: "/auth/token" },
   auth: "apple-jwt",
-  pkce: false,
+  pkce: true,
   claims: { sub: "001234.abcdef.1234", email: "relay@privaterelay.appleid.test", email_verified: "true", is_private_email: "true" },
 }
 
@@ -263,7 +263,7 @@ describe("Apple: form_post callback", () => {
     assert.equal(authorize.searchParams.get("response_mode"), "form_post")
     assert.equal(authorize.searchParams.get("scope"), "name email")
     assert.ok(authorize.searchParams.get("nonce"))
-    assert.equal(authorize.searchParams.has("code_challenge"), false)
+    assert.equal(authorize.searchParams.has("code_challenge"), true, "PKCE is sent to Apple (finding 12)")
     const n = mock.records.length
     const user = JSON.stringify({ name: { firstName: "Ada", lastName: "Lovelace" }, email: "relay@privaterelay.appleid.test" })
     const res = await call(auth, jar, `${APP}${BASE}/callback/apple`, {

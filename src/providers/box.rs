@@ -11,7 +11,7 @@ pub const BOX: Builtin = Builtin {
     token: "https://api.box.com/oauth2/token",
     userinfo: "https://api.box.com/2.0/users/me",
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         email: &["login"],
         ..Profile::REST
