@@ -154,7 +154,10 @@ impl Auth {
         match result {
             // A shared result is used only for the same user of the same provider.
             Ok(fresh) if fresh.sub != set.sub || fresh.provider != set.provider => error_json(
-                &AuthError::new("REFRESH_FAILED", "The shared refresh belongs to another user."),
+                &AuthError::new(
+                    "REFRESH_FAILED",
+                    "The shared refresh belongs to another user.",
+                ),
                 &[],
             ),
             Ok(fresh) => self.stored_answer(&fresh, &cookies, &name, secure, budget),

@@ -303,7 +303,10 @@ mod tests {
         assert!(small.last().unwrap().starts_with("s=v"));
         let big = "a".repeat(CHUNK_SIZE + 10);
         let lines = set_chunked_blind("s", &big, 60, false);
-        assert!(lines[0].starts_with("s=;"), "the whole name is cleared first");
+        assert!(
+            lines[0].starts_with("s=;"),
+            "the whole name is cleared first"
+        );
         assert!(lines.iter().any(|l| l.starts_with("s.0=a")));
         assert!(lines.iter().any(|l| l.starts_with("s.1=a")));
         assert_eq!(clear_every("t", false).len(), MAX_CHUNKS + 1);

@@ -80,7 +80,10 @@ impl Hooks {
     /// How long a hand-off ticket lives (review finding 7): derived from the hook timeout, so
     /// hooks that finish in time never find their ticket expired.
     pub fn ticket_ttl(&self) -> u64 {
-        let timeout = self.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS).min(MAX_TIMEOUT_MS);
+        let timeout = self
+            .timeout_ms
+            .unwrap_or(DEFAULT_TIMEOUT_MS)
+            .min(MAX_TIMEOUT_MS);
         (HOOKS_IN_A_ROW * timeout).div_ceil(1000) + 10
     }
 }
@@ -219,7 +222,9 @@ pub fn sign_in_verdict(configured: bool, answer: Option<&Returned>) -> Result<Si
         )),
         (true, Some(answer)) => match answer {
             Returned::Value(Value::Bool(true)) => Ok(SignInVerdict::Continue),
-            Returned::Undefined | Returned::Value(Value::Null | Value::Bool(false)) => Err(denied()),
+            Returned::Undefined | Returned::Value(Value::Null | Value::Bool(false)) => {
+                Err(denied())
+            }
             Returned::Value(Value::String(s)) if s.is_empty() => Err(denied()),
             Returned::Value(Value::String(s)) => Ok(SignInVerdict::Elsewhere(s.clone())),
             _ => Err(callback_error(
@@ -390,9 +395,8 @@ mod tests {
 
     #[test]
     fn finding_1_sign_in_continues_only_on_true() {
-        let code = |configured, a: Option<&Returned>| {
-            sign_in_verdict(configured, a).map_err(|e| e.code)
-        };
+        let code =
+            |configured, a: Option<&Returned>| sign_in_verdict(configured, a).map_err(|e| e.code);
         assert_eq!(code(false, None), Ok(SignInVerdict::Continue));
         let yes = answer(r#"{"type":"value","value":true}"#);
         assert_eq!(code(true, Some(&yes)), Ok(SignInVerdict::Continue));
@@ -402,7 +406,11 @@ mod tests {
             r#"{"type":"value","value":false}"#,
             r#"{"type":"value","value":""}"#,
         ] {
-            assert_eq!(code(true, Some(&answer(refused))), Err("ACCESS_DENIED"), "{refused}");
+            assert_eq!(
+                code(true, Some(&answer(refused))),
+                Err("ACCESS_DENIED"),
+                "{refused}"
+            );
         }
         for bad in [
             r#"{"type":"value","value":1}"#,
@@ -410,7 +418,11 @@ mod tests {
             r#"{"type":"value","value":[true]}"#,
             r#"{"type":"other"}"#,
         ] {
-            assert_eq!(code(true, Some(&answer(bad))), Err("CALLBACK_ERROR"), "{bad}");
+            assert_eq!(
+                code(true, Some(&answer(bad))),
+                Err("CALLBACK_ERROR"),
+                "{bad}"
+            );
         }
         assert_eq!(code(true, None), Err("CALLBACK_ERROR"));
         assert_eq!(code(false, Some(&yes)), Err("CALLBACK_ERROR"));

@@ -52,7 +52,13 @@ pub fn roll(config: &Config, req: &RequestCookies, secure: bool) -> Vec<String> 
     {
         let name = cookie_name(config, secure, &spec.id);
         if let Some(value) = req.chunked(&name) {
-            out.extend(cookies::set_chunked(req, &name, &value, config.max_age, secure));
+            out.extend(cookies::set_chunked(
+                req,
+                &name,
+                &value,
+                config.max_age,
+                secure,
+            ));
         }
     }
     out
@@ -195,7 +201,12 @@ impl TokenSet {
 
     /// These tokens sealed for `name` within `budget` bytes: when they do not fit, the id_token
     /// is left out first; `None` when even that does not fit.
-    pub fn sealed_within(&self, config: &Config, name: &CookieName, budget: usize) -> Option<String> {
+    pub fn sealed_within(
+        &self,
+        config: &Config,
+        name: &CookieName,
+        budget: usize,
+    ) -> Option<String> {
         let mut sealed = self.seal(config, name);
         if sealed.len() > budget && self.id_token.is_some() {
             let lean = TokenSet {

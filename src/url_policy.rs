@@ -87,7 +87,11 @@ mod tests {
             issuer: "http://127.0.0.1:9/",
             production: true,
         };
-        for text in ["http://127.0.0.1:6379/", "http://localhost/x", "https://[::1]/x"] {
+        for text in [
+            "http://127.0.0.1:6379/",
+            "http://localhost/x",
+            "https://[::1]/x",
+        ] {
             assert_eq!(
                 discovered_endpoint(text, "jwks_uri", remote(true))
                     .unwrap_err()
@@ -115,7 +119,10 @@ mod tests {
         ] {
             assert!(outbound_allowed(&Url::parse(ok).unwrap()), "{ok}");
             assert!(provider_endpoint(ok, "p", "tokenURL").is_ok(), "{ok}");
-            assert!(discovered_endpoint(ok, "token_endpoint", dev).is_ok(), "{ok}");
+            assert!(
+                discovered_endpoint(ok, "token_endpoint", dev).is_ok(),
+                "{ok}"
+            );
         }
         for bad in [
             "http://example.com/x",
@@ -130,7 +137,9 @@ mod tests {
                 "INVALID_PROVIDER_URL"
             );
             assert_eq!(
-                discovered_endpoint(bad, "token_endpoint", dev).unwrap_err().code,
+                discovered_endpoint(bad, "token_endpoint", dev)
+                    .unwrap_err()
+                    .code,
                 "DISCOVERY_FAILED"
             );
         }

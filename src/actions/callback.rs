@@ -302,15 +302,13 @@ pub fn signed_in(
     let stores = |p: &&crate::auth::ProviderRuntime| p.tokens.store;
     for p in auth.providers.iter().filter(stores) {
         let name = tokens::cookie_name(&auth.config, ctx.secure, &p.spec.id);
-        let sealed_tokens = account
-            .filter(|_| p.spec.id == provider)
-            .map(|a| {
-                TokenSet::from_account(a).sealed_within(
-                    &auth.config,
-                    &name,
-                    tokens::budget_beside(sealed.len()),
-                )
-            });
+        let sealed_tokens = account.filter(|_| p.spec.id == provider).map(|a| {
+            TokenSet::from_account(a).sealed_within(
+                &auth.config,
+                &name,
+                tokens::budget_beside(sealed.len()),
+            )
+        });
         match sealed_tokens {
             Some(Some(value)) => cookies_out.extend(cookies::set_chunked_blind(
                 &name,
@@ -328,12 +326,7 @@ pub fn signed_in(
     // A form_post callback (Apple) is a cross-site POST that carries no Lax cookie: the old
     // session's name and every chunk are cleared unconditionally (review finding 5).
     cookies_out.extend(if form_post {
-        cookies::set_chunked_blind(
-            &ctx.names.session,
-            &sealed,
-            auth.config.max_age,
-            ctx.secure,
-        )
+        cookies::set_chunked_blind(&ctx.names.session, &sealed, auth.config.max_age, ctx.secure)
     } else {
         cookies::set_chunked(
             &ctx.cookies,

@@ -50,12 +50,11 @@ fn sign_in(
         let target = safe_redirect(&to, &ctx.origin, trusted);
         return Ok(elsewhere(ctx, &target));
     }
-    let (user_json, extra_json) = match session_answer(hooks.session, result.session.as_ref())
-        .map_err(fail)?
-    {
-        Some(session) => apply_session(&ticket.user, session).map_err(fail)?,
-        None => (ticket.user.to_string(), String::new()),
-    };
+    let (user_json, extra_json) =
+        match session_answer(hooks.session, result.session.as_ref()).map_err(fail)? {
+            Some(session) => apply_session(&ticket.user, session).map_err(fail)?,
+            None => (ticket.user.to_string(), String::new()),
+        };
     let target = match redirect_answer(hooks.redirect, result.redirect.as_ref()).map_err(fail)? {
         Some(url) => safe_redirect(url, &ctx.origin, trusted),
         None => ticket.target.clone(),

@@ -169,9 +169,9 @@ pub async fn run_async(
     resp
 }
 
-/// The provider's end-session URL with `client_id` and `post_logout_redirect_uri` (the app origin
-/// + the checked target). Review finding 6: never `id_token_hint` (this URL is handed to browser
-/// JS and lands in history) and no `state` (the app never receives it back to check).
+/// The provider's end-session URL with `client_id` and `post_logout_redirect_uri` (the checked
+/// target, made absolute on the app origin). Review finding 6: never `id_token_hint` (this URL is
+/// handed to browser JS and lands in history) and no `state` (the app never receives it back).
 fn federated_url(ctx: &Context, p: &ProviderRuntime, target: &str) -> Option<String> {
     let mut url = p.end_session_url()?;
     let back = if target.starts_with('/') {
