@@ -5,11 +5,11 @@ use cookie::SameSite;
 use serde_json::Value;
 
 use crate::auth::Auth;
-use crate::context::Context;
-use crate::cookies;
 use crate::hooks::{Ticket, TicketKind};
-use crate::request::Request;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::seal::cookies;
 use crate::session::{self, SIGNED_OUT_JSON};
 
 /// `POST session` with JSON `{ data }` and the CSRF token: hands the session and `data` to the
@@ -62,7 +62,7 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
         Some(data) => match data.renewed(&auth.config) {
             Some(fresh) => {
                 // Stored provider tokens roll with the session (review finding 9), before it.
-                let mut lines = crate::tokens::roll(&auth.config, &ctx.cookies, ctx.secure);
+                let mut lines = crate::oauth::tokens::roll(&auth.config, &ctx.cookies, ctx.secure);
                 lines.extend(cookies::set_chunked(
                     &ctx.cookies,
                     name,

@@ -14,14 +14,14 @@ use serde_json::Value;
 
 use super::{body_fields, field};
 use crate::auth::{Auth, ProviderRuntime};
-use crate::context::Context;
-use crate::cookies;
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
 use crate::log::{Level, LogEntry};
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::cookies;
 use crate::session::{self, SessionData};
-use crate::tokens::{self, TokenSet};
 
 #[derive(Serialize)]
 struct Body {
@@ -155,7 +155,7 @@ pub async fn run_async(
     if let (true, Some(tokens), Some(endpoints)) = (p.tokens.revoke, &stored, &endpoints) {
         let limit = std::time::Duration::from_millis(auth.config.timeout_ms);
         unsupported = p.revocation_url().is_none();
-        crate::token_calls::revoke(auth, p, endpoints, tokens, limit).await;
+        crate::oauth::token_calls::revoke(&auth.outbound, p, endpoints, tokens, limit).await;
     }
     let resp = federated(auth, ctx, &ask, Some(p));
     if unsupported {

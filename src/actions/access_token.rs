@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
-use crate::context::session_scheme;
-use crate::cookies::RequestCookies;
 use crate::error::{AuthError, Result};
+use crate::http::context::session_scheme;
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::cookies::RequestCookies;
 use crate::session;
-use crate::tokens::{self, TokenSet};
 
 pub const REFRESH_GRACE: Duration = Duration::from_secs(60);
 
@@ -113,7 +113,9 @@ impl Auth {
                 Ok(e) => e,
                 Err(e) => return error_json(&e, &[]),
             };
-            return match crate::token_calls::refresh(self, p, &endpoints, &set).await {
+            return match crate::oauth::token_calls::refresh(&self.outbound, p, &endpoints, &set)
+                .await
+            {
                 Ok(fresh) => self.stored_answer(&fresh, &cookies, &name, secure, budget),
                 Err(e) => error_json(&e, &[]),
             };
@@ -147,7 +149,7 @@ impl Auth {
         let result = slot
             .get_or_init(|| async {
                 let endpoints = self.endpoints(p).await?;
-                crate::token_calls::refresh(self, p, &endpoints, &set).await
+                crate::oauth::token_calls::refresh(&self.outbound, p, &endpoints, &set).await
             })
             .await
             .clone();
@@ -185,14 +187,18 @@ impl Auth {
         &self,
         fresh: &TokenSet,
         cookies: &RequestCookies,
-        name: &crate::cookies::CookieName,
+        name: &crate::seal::cookies::CookieName,
         secure: bool,
         budget: usize,
     ) -> String {
         let lines = match fresh.sealed_within(&self.config, name, budget) {
-            Some(value) => {
-                crate::cookies::set_chunked(cookies, name, &value, self.config.max_age, secure)
-            }
+            Some(value) => crate::seal::cookies::set_chunked(
+                cookies,
+                name,
+                &value,
+                self.config.max_age,
+                secure,
+            ),
             None => cookies.clear_all(name, secure, cookie::SameSite::Lax),
         };
         access_json(fresh, &lines)
