@@ -120,17 +120,7 @@ impl Auth {
                 Err(e) => error_json(&e, &[]),
             };
         };
-        // Shared by (provider, subject, refresh token) (review finding 12), each part
-        // length-prefixed so no two triples hash alike.
-        let key: [u8; 32] = {
-            use sha2::Digest;
-            let mut h = sha2::Sha256::new();
-            for part in [provider, set.sub.as_str(), refresh_token] {
-                h.update((part.len() as u64).to_be_bytes());
-                h.update(part.as_bytes());
-            }
-            h.finalize().into()
-        };
+        let key = refresh_key(provider, &set.sub, refresh_token);
         let slot = match self.refreshing.lock() {
             Ok(mut map) => {
                 // A finished refresh is shared for the grace period, while its token is valid.
@@ -229,4 +219,34 @@ fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
 fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
     serde_json::json!({ "ok": false, "code": e.code, "message": e.message, "setCookie": set_cookie })
         .to_string()
+}
+
+/// The shared-refresh key (review finding 12): (provider, subject, refresh token), each part
+/// length-prefixed so no two triples hash alike.
+fn refresh_key(provider: &str, sub: &str, refresh_token: &str) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for part in [provider, sub, refresh_token] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refresh_key;
+
+    #[test]
+    fn finding_12_a_shared_refresh_is_keyed_by_provider_subject_and_refresh_token() {
+        let k = refresh_key("oidc", "alice", "rt");
+        assert_eq!(k, refresh_key("oidc", "alice", "rt"));
+        assert_ne!(k, refresh_key("oidc", "bob", "rt"), "another user");
+        assert_ne!(k, refresh_key("github", "alice", "rt"), "another provider");
+        assert_ne!(
+            refresh_key("a", "bc", "d"),
+            refresh_key("ab", "c", "d"),
+            "no ambiguity"
+        );
+    }
 }
