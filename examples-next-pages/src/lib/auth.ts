@@ -26,7 +26,7 @@ const oauth = [
 // demo and the tests serve the app on another port.
 const baseURL = process.env.AURA_AUTH_URL ?? "http://localhost:3000"
 
-// Hooks (README "Hooks"). Who may sign in: ALLOWED_USERS, a comma-separated list of
+// Hooks (docs/hooks.md). Who may sign in: ALLOWED_USERS, a comma-separated list of
 // `provider:sub` entries (`oidc:ada`, `github:583231`) or email addresses (unset = everyone).
 // Admins: ADMIN_USERS, the same form. An email counts only when the provider verified it
 // (`emailVerified === true`): an unverified address is whatever the account holder typed. A bare
