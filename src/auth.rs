@@ -298,6 +298,7 @@ impl Auth {
             },
             Route::Providers => actions::providers::run(self, ctx),
             Route::Error => actions::error_page::run(ctx),
+            Route::SignInPage => actions::signin_page::run(self, ctx),
         })
     }
 

@@ -3,6 +3,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     SignIn(String),
+    /// `signIn` without a provider: the built-in sign-in page (SPEC §15).
+    SignInPage,
     Callback(String),
     Session,
     CsrfToken,
@@ -33,6 +35,7 @@ pub fn route(base_path: &str, path: &str) -> Option<Route> {
         ("signIn", Some(id)) if !id.is_empty() && !id.contains('/') => {
             Some(Route::SignIn(id.to_string()))
         }
+        ("signIn", None) => Some(Route::SignInPage),
         ("callback", Some(id)) if !id.is_empty() && !id.contains('/') => {
             Some(Route::Callback(id.to_string()))
         }
@@ -69,7 +72,14 @@ mod tests {
         );
         assert_eq!(route("/api/auth", "/api/authsession"), None);
         assert_eq!(route("/api/auth", "/other/session"), None);
-        assert_eq!(route("/api/auth", "/api/auth/signIn/"), None);
+        assert_eq!(
+            route("/api/auth", "/api/auth/signIn"),
+            Some(Route::SignInPage)
+        );
+        assert_eq!(
+            route("/api/auth", "/api/auth/signIn/"),
+            Some(Route::SignInPage)
+        );
         assert_eq!(route("/api/auth", "/api/auth/signIn/a/b"), None);
         assert_eq!(route("/api/auth", "/api/auth/nope"), None);
         assert_eq!(route("", "/session"), Some(Route::Session));

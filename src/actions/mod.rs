@@ -7,6 +7,7 @@ pub mod hooked;
 pub mod providers;
 pub mod session;
 pub mod signin;
+pub mod signin_page;
 pub mod signout;
 
 use cookie::SameSite;
