@@ -11,8 +11,10 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   if (authenticated) {
     return { redirect: { destination: "/dashboard", permanent: false } }
   }
-  // `from` is only shown, and handed to signIn as redirectTo: the library checks redirect targets.
-  const from = typeof query.from === "string" && query.from.startsWith("/") ? query.from : null
+  // `redirectTo` (set by proxy.ts; `from` by older links) is only shown, and handed to signIn as redirectTo:
+  // the library checks redirect targets.
+  const target = query.redirectTo ?? query.from
+  const from = typeof target === "string" && target.startsWith("/") ? target : null
   return { props: { providers: await listProviders(), from } }
 }
 
