@@ -5,8 +5,8 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::oauth::providers::profile::User;
 use crate::protect::{self, Guard};
-use crate::providers::profile::User;
 use crate::{Auth, AuthError, Request, Response};
 
 #[napi(object)]

@@ -7,10 +7,10 @@
 use html_escape::encode_text;
 
 use crate::auth::Auth;
-use crate::context::Context;
 use crate::error::page_message;
-use crate::redirect::safe_redirect;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::response::Response;
 
 /// A whole page around `body`: readable on a phone, follows the system's dark mode, inline CSS
 /// only (the page's CSP allows nothing else), no external assets.

@@ -11,12 +11,12 @@ use url::Url;
 use crate::actions::signin_page;
 use crate::auth::Auth;
 use crate::config::config_path;
-use crate::context::Context;
 use crate::error::Result;
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
-use crate::router::route;
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::http::router::route;
 
 /// What the proxy does with a request to a protected path.
 #[derive(Debug)]
