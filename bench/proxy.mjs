@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// A protected page's latency with proxy.ts vs without it (SPEC §15 / issue 20: target ≤ 1.05×), on one `next build`
-// of examples-next-pages served twice by `next start`:
-//   with    — the build as it is: proxy.ts (auth.proxy) runs before /dashboard renders;
-//   without — a copy of the same build whose functions-config-manifest.json lists no proxy, so Next runs none.
-// Both answer GET /dashboard for a signed-in user (the page's getServerSideProps reads the session and renders).
-// Requests alternate between the two servers in rounds (order flipped each round), sequential, keep-alive; the
-// reported number is the ratio of the medians. Also printed: the cost of one `proxy(request)` call in-process.
+// A protected page's latency with proxy.ts vs without it (SPEC §15 / issue 20: target ≤ 1.05×), served by
+// `next start` in three variants, all answering GET /dashboard for a signed-in user (getServerSideProps reads the
+// session and renders):
+//   without — the example's build, copied, with its functions-config-manifest.json listing no proxy: Next runs none;
+//   noop    — the example rebuilt (`next build`, in a temporary copy) with a proxy.ts that does nothing, same matcher:
+//             Next's own cost of running a Node.js proxy at all;
+//   auth    — the example's build as it is: proxy.ts = auth.proxy({ protect, authorize }).
+// Requests alternate between the variants in rounds (order rotated each round), sequential, keep-alive; reported:
+// medians and their ratios. Also: one `auth.proxy(request)` call in-process (µs), the library's own share.
 //
 //   node bench/proxy.mjs        (from the repository root, after the example is built: npm run demo, or
 //                                 node --test __test__/e2e-next.test.mjs, which builds it)
@@ -13,15 +15,19 @@ import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import http from "node:http"
+import { spawn, spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
 import { randomBytes } from "node:crypto"
 import { fileURLToPath } from "node:url"
-import { EXAMPLE, ROOT, childEnv, findPort, startApp } from "../scripts/demo.mjs"
+import { EXAMPLE, ROOT, childEnv, findPort, run } from "../scripts/demo.mjs"
 
+const BENCH = path.dirname(fileURLToPath(import.meta.url))
 const ROUNDS = Number(process.env.PROXY_ROUNDS) || 20
 const PER_ROUND = Number(process.env.PROXY_PER_ROUND) || 50
-const WARMUP = 300
+const WARMUP = 200
 const require = createRequire(import.meta.url)
+// Each variant runs the `next` of its own node_modules (one React per build).
+const nextBin = (dir) => path.join(dir, "node_modules", "next", "dist", "bin", "next")
 
 const manifestPath = (dir) => path.join(dir, ".next", "server", "functions-config-manifest.json")
 if (!fs.existsSync(path.join(EXAMPLE, ".next", "BUILD_ID")) || !fs.existsSync(manifestPath(EXAMPLE))) {
@@ -34,23 +40,30 @@ if (!manifest.functions?.["/_middleware"]) {
   process.exit(1)
 }
 
-// The same build without the proxy: everything linked, .next copied (without its cache), the proxy unlisted.
-const bare = fs.mkdtempSync(path.join(os.tmpdir(), "aura-proxy-bench-"))
-for (const entry of fs.readdirSync(EXAMPLE)) {
-  if (entry === ".next") continue
-  fs.symlinkSync(path.join(EXAMPLE, entry), path.join(bare, entry))
-}
-fs.cpSync(path.join(EXAMPLE, ".next"), path.join(bare, ".next"), { recursive: true, filter: (src) => !src.includes(`${path.sep}cache`) })
-delete manifest.functions["/_middleware"]
-fs.writeFileSync(manifestPath(bare), JSON.stringify(manifest))
-
 const SECRET = randomBytes(32).toString("base64url")
 const SALT = randomBytes(32).toString("base64url")
 const env = (url) =>
   childEnv({ AURA_AUTH_URL: url, AURA_AUTH_SECRET: SECRET, AURA_AUTH_SALT: SALT, OIDC_ISSUER: "http://127.0.0.1:9", OIDC_CLIENT_ID: "bench", OIDC_CLIENT_SECRET: "bench" })
 
+const temps = []
+/** A copy of the example beside it (hard links where the file system allows), without .next and proxy.ts. */
+function copyExample(name, { linkAll = false } = {}) {
+  // Outside the repository, so no parent node_modules (the repository's own) can be resolved by mistake.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aura-proxy-bench-${name}-`))
+  temps.push(dir)
+  for (const entry of fs.readdirSync(EXAMPLE)) {
+    if (entry === ".next" || entry === "proxy.ts") continue
+    const from = path.join(EXAMPLE, entry)
+    const to = path.join(dir, entry)
+    if (linkAll) fs.symlinkSync(from, to)
+    else if (spawnSync("cp", ["-al", from, to]).status !== 0) fs.cpSync(from, to, { recursive: true })
+  }
+  return dir
+}
+
 const lib = require(path.join(ROOT, "index.js"))
-const minter = lib.createAuth({ oauth: [{ id: "oidc", type: "oidc", issuer: "http://127.0.0.1:9", clientId: "b", clientSecret: "b" }], secret: SECRET, salt: SALT, logger: { level: "off" } })
+const oidc = { id: "oidc", type: "oidc", issuer: "http://127.0.0.1:9", clientId: "b", clientSecret: "b" }
+const minter = lib.createAuth({ oauth: [oidc], secret: SECRET, salt: SALT, logger: { level: "off" } })
 const cookie = minter.internal.sealSessionForTesting({ sub: "ada", name: "Ada Bench", email: "ada@example.com", provider: "oidc" })
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
@@ -58,102 +71,104 @@ function get(url, headers = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
     const req = http.get(url, { agent, headers: { cookie, accept: "text/html", ...headers } }, (res) => {
-      let size = 0
-      res.on("data", (d) => (size += d.length))
-      res.on("end", () => resolve({ status: res.statusCode, location: res.headers.location, ms: performance.now() - t0, size }))
+      res.on("data", () => {})
+      res.on("end", () => resolve({ status: res.statusCode, location: res.headers.location, ms: performance.now() - t0 }))
     })
     req.on("error", reject)
   })
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]
 
-const servers = []
-try {
-  const portA = await findPort(0)
-  const portB = await findPort(0)
-  const withURL = `http://localhost:${portA}`
-  const withoutURL = `http://localhost:${portB}`
-  servers.push(await startApp({ port: portA, url: withURL, env: env(withURL) }))
-  // startApp serves EXAMPLE; the bare copy is served by the same `next start`, from its own folder.
-  const { spawn } = await import("node:child_process")
-  const child = spawn(process.execPath, [path.join(EXAMPLE, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(portB), "-H", "localhost"], {
-    cwd: bare,
-    env: env(withoutURL),
-    stdio: ["ignore", "pipe", "pipe"],
-  })
-  servers.push({ stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.on("exit", r), child.kill("SIGTERM")))) })
+const children = []
+async function serve(dir) {
+  const port = await findPort(0)
+  const url = `http://localhost:${port}`
+  const child = spawn(process.execPath, [nextBin(dir), "start", "-p", String(port), "-H", "localhost"], { cwd: dir, env: env(url), stdio: ["ignore", "ignore", "ignore"] })
+  children.push(child)
   for (let i = 0; ; i++) {
     try {
-      await get(`${withoutURL}/api/auth/providers`)
-      break
+      await get(`${url}/api/auth/providers`)
+      return url
     } catch {
-      if (i > 300) throw new Error("the copy without proxy did not start")
+      if (i > 300 || child.exitCode !== null) throw new Error(`next start in ${dir} did not come up`)
       await new Promise((r) => setTimeout(r, 100))
     }
   }
+}
 
-  // Sanity: signed out, the proxy answers (307 to /login?redirectTo=); without it the page's own check does (?from=).
-  const outWith = await get(`${withURL}/dashboard`, { cookie: "" })
-  const outWithout = await get(`${withoutURL}/dashboard`, { cookie: "" })
-  if (outWith.status !== 307 || !/redirectTo=/.test(outWith.location ?? "")) throw new Error(`with proxy: expected the proxy's 307, got ${outWith.status} ${outWith.location}`)
-  if (/redirectTo=/.test(outWithout.location ?? "")) throw new Error(`without proxy: the proxy still ran (${outWithout.location})`)
-  for (const url of [withURL, withoutURL]) {
-    const r = await get(`${url}/dashboard`)
-    if (r.status !== 200) throw new Error(`${url}/dashboard signed in: ${r.status}`)
+try {
+  // without: the same build, the proxy unlisted (only served, so symlinks are enough).
+  const bare = copyExample("without", { linkAll: true })
+  fs.cpSync(path.join(EXAMPLE, ".next"), path.join(bare, ".next"), { recursive: true, filter: (src) => !src.includes(`${path.sep}cache`) })
+  delete manifest.functions["/_middleware"]
+  fs.writeFileSync(manifestPath(bare), JSON.stringify(manifest))
+
+  // noop: rebuilt with a proxy that does nothing (a real copy: Turbopack wants the project, node_modules included, under its root).
+  const noop = copyExample("noop")
+  fs.writeFileSync(
+    path.join(noop, "proxy.ts"),
+    'export function proxy() {\n  return undefined\n}\n\nexport const config = { matcher: ["/dashboard/:path*"] }\n',
+  )
+  console.error("[bench] next build of the no-op proxy variant…")
+  await run(process.execPath, [nextBin(noop), "build"], { cwd: noop, env: env("http://localhost:3000"), stdio: "capture" })
+
+  const urls = { without: await serve(bare), noop: await serve(noop), auth: await serve(EXAMPLE) }
+
+  // Sanity: signed out, only the auth variant's proxy answers (307 ?redirectTo=); the others reach the page's own check (?from=).
+  for (const [name, url] of Object.entries(urls)) {
+    const out = await get(`${url}/dashboard`, { cookie: "" })
+    const byProxy = out.status === 307 && /redirectTo=/.test(out.location ?? "")
+    if (byProxy !== (name === "auth")) throw new Error(`${name}: unexpected signed-out answer ${out.status} ${out.location}`)
+    const ok = await get(`${url}/dashboard`)
+    if (ok.status !== 200) throw new Error(`${name}: /dashboard signed in answered ${ok.status}`)
   }
 
-  for (let i = 0; i < WARMUP; i++) {
-    await get(`${withURL}/dashboard`)
-    await get(`${withoutURL}/dashboard`)
-  }
-  const times = { with: [], without: [] }
+  const names = Object.keys(urls)
+  for (let i = 0; i < WARMUP; i++) for (const n of names) await get(`${urls[n]}/dashboard`)
+  const times = Object.fromEntries(names.map((n) => [n, []]))
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 ? ["with", "without"] : ["without", "with"]
-    for (const which of order) {
-      const url = which === "with" ? withURL : withoutURL
-      for (let i = 0; i < PER_ROUND; i++) times[which].push((await get(`${url}/dashboard`)).ms)
-    }
+    const order = names.map((_, i) => names[(i + round) % names.length])
+    for (const n of order) for (let i = 0; i < PER_ROUND; i++) times[n].push((await get(`${urls[n]}/dashboard`)).ms)
   }
 
-  // The proxy function alone, in this process: a signed-in request to a protected path (Request built outside).
-  const auth = lib.createAuth({ oauth: [{ id: "oidc", type: "oidc", issuer: "http://127.0.0.1:9", clientId: "b", clientSecret: "b" }], baseURL: withURL, secret: SECRET, salt: SALT, logger: { level: "off" } })
+  // The library's own work, in this process: auth.proxy(request) for a signed-in request to a protected path.
+  const auth = lib.createAuth({ oauth: [oidc], baseURL: urls.auth, secret: SECRET, salt: SALT, logger: { level: "off" } })
   const proxy = auth.proxy({ protect: ["/dashboard/:path*"], authorize: ({ session }) => session.user.role !== "banned" })
-  const request = new Request(`${withURL}/dashboard`, { headers: { cookie, accept: "text/html" } })
+  const request = new Request(`${urls.auth}/dashboard`, { headers: { cookie, accept: "text/html" } })
   for (let i = 0; i < 20000; i++) await proxy(request)
   const N = 100000
   const t0 = performance.now()
   for (let i = 0; i < N; i++) await proxy(request)
   const perCallUs = ((performance.now() - t0) / N) * 1000
 
-  const mWith = median(times.with)
-  const mWithout = median(times.without)
-  const ratio = mWith / mWithout
+  const m = Object.fromEntries(names.map((n) => [n, median(times[n])]))
+  const r3 = (x) => +x.toFixed(3)
   const result = {
     at: new Date().toISOString(),
-    requests: times.with.length,
-    medianMs: { with: +mWith.toFixed(3), without: +mWithout.toFixed(3) },
-    p90Ms: { with: +pct(times.with, 0.9).toFixed(3), without: +pct(times.without, 0.9).toFixed(3) },
-    ratio: +ratio.toFixed(3),
-    target: 1.05,
-    met: ratio <= 1.05,
+    requestsPerVariant: times.auth.length,
+    medianMs: Object.fromEntries(names.map((n) => [n, r3(m[n])])),
+    p90Ms: Object.fromEntries(names.map((n) => [n, r3(pct(times[n], 0.9))])),
+    ratio: { authVsWithout: r3(m.auth / m.without), noopVsWithout: r3(m.noop / m.without), authVsNoop: r3(m.auth / m.noop) },
+    target: { authVsWithout: 1.05 },
     proxyCallUs: +perCallUs.toFixed(2),
-    proxyShareOfPage: +((perCallUs / 1000 / mWithout) * 100).toFixed(2),
+    proxyCallShareOfPage: +((perCallUs / 1000 / m.without) * 100).toFixed(2),
+    loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
   }
-  console.log(`GET /dashboard signed in, next start, ${result.requests} sequential requests each (keep-alive, alternating rounds)`)
-  console.log(`  without proxy: median ${result.medianMs.without} ms  p90 ${result.p90Ms.without} ms`)
-  console.log(`  with proxy.ts: median ${result.medianMs.with} ms  p90 ${result.p90Ms.with} ms`)
-  console.log(`  ratio with/without: ${result.ratio}× (target ≤ ${result.target}×: ${result.met ? "met" : "NOT met"})`)
-  console.log(`  auth.proxy(request) alone: ${result.proxyCallUs} µs per call = ${result.proxyShareOfPage}% of the page without proxy`)
-  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), "results", "proxy-latest.json")
+  console.log(`GET /dashboard signed in, next start, ${result.requestsPerVariant} sequential requests per variant (keep-alive, rotating rounds)`)
+  for (const n of names) console.log(`  ${n.padEnd(8)} median ${result.medianMs[n]} ms   p90 ${result.p90Ms[n]} ms`)
+  console.log(`  auth.proxy vs no proxy:      ${result.ratio.authVsWithout}× (target ≤ 1.05×: ${result.ratio.authVsWithout <= 1.05 ? "met" : "NOT met"})`)
+  console.log(`  no-op proxy vs no proxy:     ${result.ratio.noopVsWithout}× (Next's own cost of running a proxy)`)
+  console.log(`  auth.proxy vs no-op proxy:   ${result.ratio.authVsNoop}× (what the session check adds)`)
+  console.log(`  auth.proxy(request) alone:   ${result.proxyCallUs} µs per call = ${result.proxyCallShareOfPage}% of the page without proxy`)
+  console.log(`  load average during the run: ${result.loadAverage.join(", ")}`)
+  const out = path.join(BENCH, "results", "proxy-latest.json")
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + "\n")
   console.log(`  written to ${path.relative(ROOT, out)}`)
 } finally {
   agent.destroy()
-  for (const s of servers.reverse()) await s.stop()
-  fs.rmSync(bare, { recursive: true, force: true })
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM")
+  await new Promise((r) => setTimeout(r, 500))
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true })
 }
