@@ -27,6 +27,11 @@ impl Route {
 pub fn route(base_path: &str, path: &str) -> Option<Route> {
     let rest = path.strip_prefix(base_path)?;
     let rest = rest.strip_prefix('/')?;
+    // The sign-in page only at exactly `signIn`: `signIn/` (also what `signIn/.` normalises to)
+    // stays a 404, as a missing provider id always was.
+    if rest == "signIn" {
+        return Some(Route::SignInPage);
+    }
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     let mut parts = rest.splitn(2, '/');
     let head = parts.next()?;
@@ -35,7 +40,6 @@ pub fn route(base_path: &str, path: &str) -> Option<Route> {
         ("signIn", Some(id)) if !id.is_empty() && !id.contains('/') => {
             Some(Route::SignIn(id.to_string()))
         }
-        ("signIn", None) => Some(Route::SignInPage),
         ("callback", Some(id)) if !id.is_empty() && !id.contains('/') => {
             Some(Route::Callback(id.to_string()))
         }
@@ -76,10 +80,7 @@ mod tests {
             route("/api/auth", "/api/auth/signIn"),
             Some(Route::SignInPage)
         );
-        assert_eq!(
-            route("/api/auth", "/api/auth/signIn/"),
-            Some(Route::SignInPage)
-        );
+        assert_eq!(route("/api/auth", "/api/auth/signIn/"), None);
         assert_eq!(route("/api/auth", "/api/auth/signIn/a/b"), None);
         assert_eq!(route("/api/auth", "/api/auth/nope"), None);
         assert_eq!(route("", "/session"), Some(Route::Session));
