@@ -3,6 +3,7 @@ import { useState } from "react"
 import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
 import { api, listProviders, type ProviderInfo } from "@/lib/auth"
 import { authClient } from "@/lib/auth-client"
+import { ProviderMark } from "@/components/ProviderMark"
 
 type Props = { providers: ProviderInfo[]; from: string | null }
 
@@ -15,6 +16,10 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   // the library checks redirect targets.
   const target = query.redirectTo ?? query.from
   const from = typeof target === "string" && target.startsWith("/") ? target : null
+  // After "Sign out everywhere" the provider sends the browser back with `?state=…`: drop it from the address bar.
+  if (query.state !== undefined) {
+    return { redirect: { destination: from ? `/login?redirectTo=${encodeURIComponent(from)}` : "/login", permanent: false } }
+  }
   return { props: { providers: await listProviders(), from } }
 }
 
@@ -64,9 +69,7 @@ export default function LoginPage({ providers, from }: InferGetServerSidePropsTy
                 onClick={() => signIn(provider.id)}
                 disabled={pending !== null}
               >
-                <span className="provider-mark" data-provider={provider.id} aria-hidden="true">
-                  {provider.name.charAt(0)}
-                </span>
+                <ProviderMark id={provider.id} name={provider.name} />
                 Sign in with {provider.name}
               </button>
             ))}

@@ -19,6 +19,7 @@ use crate::session::{self, SessionData, SIGNED_OUT_JSON};
 pub use crate::oauth::runtime::ProviderRuntime;
 
 mod dispatch;
+mod host_check;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -34,6 +35,8 @@ pub struct Auth {
     pub providers: Vec<ProviderRuntime>,
     /// In-flight and just-finished refreshes (see `access_token`).
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
+    /// Whether the sign-in host warning was given (see `host_check`).
+    host_warned: std::sync::atomic::AtomicBool,
 }
 
 impl Auth {
@@ -46,6 +49,7 @@ impl Auth {
             .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
             .collect();
         Ok(Auth {
+            host_warned: Default::default(),
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,
