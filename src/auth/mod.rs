@@ -46,7 +46,7 @@ impl Auth {
             .providers
             .iter()
             .zip(&config.token_options)
-            .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
+            .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens, config.production))
             .collect();
         Ok(Auth {
             host_warned: Default::default(),
