@@ -82,7 +82,7 @@ async function signInThroughBuiltInPage(app, jar, signInPageUrl, username) {
   const page = await go(jar, signInPageUrl)
   assert.equal(page.status, 200)
   const html = await page.text()
-  const href = html.match(/<a class="p" href="([^"]+)">Sign in with Local OpenID<\/a>/)?.[1]
+  const href = html.match(/<a class="button" href="([^"]+)">Sign in with Local OpenID<\/a>/)?.[1]
   assert.ok(href, html)
   const start = await go(jar, new URL(href.replaceAll("&amp;", "&"), app.origin).href)
   assert.equal(start.status, 302)
@@ -363,7 +363,7 @@ describe("the built-in sign-in page (GET <basePath>/signIn)", () => {
     assert.match(html, /color-scheme:light dark/)
     assert.ok(html.includes('href="/api/auth/signIn/oidc?redirectTo=%2Fdashboard%3Fa%3D1">Sign in with Local OpenID</a>'), html)
     assert.ok(html.includes('href="/api/auth/signIn/github?redirectTo=%2Fdashboard%3Fa%3D1"'), html)
-    assert.ok(html.includes("Sign in with Corp &lt;b&gt;\"SSO\"&lt;/b&gt;"), html)
+    assert.ok(html.includes("Sign in with Corp &lt;b&gt;&quot;SSO&quot;&lt;/b&gt;"), html)
     assert.doesNotMatch(html, /<script|src=|https?:\/\//, "no scripts, no external assets")
     const head = await auth.handlers.HEAD(new Request("http://app.test/api/auth/signIn", { method: "HEAD" }))
     assert.equal(head.status, 200)

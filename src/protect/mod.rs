@@ -8,7 +8,6 @@
 
 use url::Url;
 
-use crate::actions::signin_page;
 use crate::auth::Auth;
 use crate::config::config_path;
 use crate::error::Result;
@@ -78,9 +77,9 @@ pub fn forbidden(accept: Option<&str>) -> Response {
     }
     Response::html(
         403,
-        signin_page::shell(
+        crate::http::page::render(
             "Access denied",
-            "<h1>Access denied</h1><p>You are signed in, but this app does not allow you to see this page.</p><p><a href=\"/\">Back to the home page</a></p>",
+            "<h1>Access denied</h1><p>You are signed in, but this app does not allow you to see this page.</p><div class=\"actions\"><a class=\"button\" href=\"/\">Back to the home page</a></div>",
         ),
     )
 }
