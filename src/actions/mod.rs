@@ -9,6 +9,7 @@ pub mod limited;
 pub mod providers;
 pub mod session;
 pub mod signin;
+pub mod signin_page;
 pub mod signout;
 
 use cookie::SameSite;
