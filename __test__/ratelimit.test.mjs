@@ -112,6 +112,10 @@ describe("SPEC §13 defaults and refusals", () => {
       assert.ok(Number(limited.headers.get("retry-after")) >= 1)
       const page = await get(to.href)
       assert.match(await page.text(), /RATE_LIMITED/)
+      // The built-in sign-in page (a browser opening it) lands there too.
+      const pageLimited = await get(`${a.base}/signIn`)
+      assert.equal(pageLimited.status, 302)
+      assert.equal(new URL(pageLimited.headers.get("location"), a.origin).searchParams.get("code"), "RATE_LIMITED")
       // The JSON form of the sign-in start gets JSON.
       const json = await get(`${a.base}/signIn/github?redirect=false`)
       assert.equal(json.status, 429)

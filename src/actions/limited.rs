@@ -1,8 +1,9 @@
 //! The rate-limit gate in front of every endpoint (SPEC §13): asks the limiter about a request
-//! that reached an endpoint and shapes a refusal: 429 JSON `RATE_LIMITED` with `Retry-After`, or
-//! for a browser being redirected (sign-in start, callback) the error page with that code. A
-//! store that cannot count with `onStoreError: "deny"` is 503 `RATE_LIMIT_UNAVAILABLE`. Session
-//! reads (`GET /session`) and the error page are never limited; `api.*` never comes here.
+//! that reached an endpoint and shapes a refusal: 429 JSON `RATE_LIMITED` with `Retry-After`, or,
+//! for a browser being redirected (sign-in start, callback) or opening the built-in sign-in page,
+//! the error page with that code. A store that cannot count with `onStoreError: "deny"` is 503
+//! `RATE_LIMIT_UNAVAILABLE`. Session reads (`GET /session`) and the error page are never limited;
+//! `api.*` never comes here.
 
 use super::{body_fields, error_redirect, field};
 use crate::auth::Auth;
@@ -84,7 +85,7 @@ fn refusal(auth: &Auth, ctx: &Context, req: &Request, r: &Route, v: Verdict) -> 
         ),
     };
     let browser = match r {
-        Route::Callback(_) => true,
+        Route::Callback(_) | Route::SignInPage => true,
         Route::SignIn(_) => {
             req.method.eq_ignore_ascii_case("GET")
                 && ctx.query("redirect").as_deref() != Some("false")
