@@ -125,7 +125,7 @@ function unavailable(error) {
   const fail = () => {
     throw error
   }
-  return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail }
+  return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, importUser: fail, sealSessionForTesting: fail, panicForTesting: fail }
 }
 
 const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS', 'MISSING_ISSUER'])
@@ -210,6 +210,18 @@ function createAuth(config = {}) {
     return result
   }
   api.getAccessToken = getAccessToken
+
+  /** Moves a user here with their existing password hash (bcrypt, scrypt, argon2): SPEC §12. */
+  api.importUser = async function importUser(user) {
+    let out
+    try {
+      out = JSON.parse(await native.importUser(JSON.stringify(user ?? {})))
+    } catch (e) {
+      throw translateError(e)
+    }
+    if (out.error) throw new AuraAuthError(out.error.code, out.error.message)
+    return out
+  }
 
   const internal = {
     /** Test support: a Cookie header value holding a session for `user`. */

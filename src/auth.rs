@@ -98,6 +98,8 @@ enum NeedsNetwork<'p> {
     Discovery(&'p ProviderRuntime),
     /// A sign-out that revokes stored tokens, or needs the provider's end-session endpoint.
     SignOut(&'p ProviderRuntime),
+    /// The email endpoints (SPEC §12) wait on the store and on password hashing.
+    Email(crate::router::EmailRoute),
 }
 
 /// One refresh per refresh token at a time (single flight; see `access_token`).
@@ -109,6 +111,8 @@ pub struct Auth {
     pub providers: Vec<ProviderRuntime>,
     /// In-flight and just-finished refreshes (see `access_token`).
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
+    /// What the email flows use of the database (SPEC §12).
+    pub(crate) credential_store: Option<Arc<dyn crate::credentials::store::CredentialStore>>,
 }
 
 impl Auth {
@@ -125,7 +129,36 @@ impl Auth {
             config,
             providers,
             refreshing: Mutex::new(HashMap::new()),
+            credential_store: None,
         })
+    }
+
+    /// The store the email flows use, when `credentials` or `magicLink` is on.
+    pub fn credential_store(&self) -> Option<Arc<dyn crate::credentials::store::CredentialStore>> {
+        self.credential_store.clone()
+    }
+
+    /// `api.importUser` (SPEC §12): JSON `{ id }`.
+    pub async fn import_user(&self, input: &str) -> Result<String> {
+        let store = self
+            .credential_store()
+            .filter(|_| self.config.credentials.is_some())
+            .ok_or_else(|| {
+                AuthError::new(
+                    "CREDENTIALS_DISABLED",
+                    "importUser needs `credentials: { enabled: true }` and a `database`.",
+                )
+            })?;
+        crate::credentials::import::import_user(store.as_ref(), input).await
+    }
+
+    /// Test support: the email flows against `store`.
+    pub fn with_credential_store(
+        mut self,
+        store: Arc<dyn crate::credentials::store::CredentialStore>,
+    ) -> Self {
+        self.credential_store = Some(store);
+        self
     }
 
     pub fn warnings(&self) -> &[String] {
@@ -212,6 +245,7 @@ impl Auth {
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
+            Err(NeedsNetwork::Email(which)) => actions::email::run(self, &ctx, req, which).await,
         };
         self.finish(req, resp)
     }
@@ -238,7 +272,12 @@ impl Auth {
         let ctx = Context::new(&self.config, req)
             .map_err(|e| Box::new(Response::error(400, e.code, &e.message)))?;
         // Route on the raw (still percent-encoded) path: ids with `%` never match a provider.
-        let r = match route(&self.config.base_path, ctx.url.path()) {
+        let (passwords, magic) = self
+            .config
+            .credentials
+            .as_ref()
+            .map_or((false, false), |c| (c.passwords, c.magic_link));
+        let r = match route(&self.config.base_path, ctx.url.path()).and_then(|r| r.email(passwords, magic)) {
             Some(r) => r,
             None => {
                 return Err(Box::new(Response::error(
@@ -298,6 +337,7 @@ impl Auth {
             },
             Route::Providers => actions::providers::run(self, ctx),
             Route::Error => actions::error_page::run(ctx),
+            Route::Email(which) => return Err(NeedsNetwork::Email(*which)),
         })
     }
 

@@ -82,6 +82,10 @@ pub struct ConfigInput {
     /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
     #[serde(default)]
     pub hooks: Hooks,
+    /// SPEC §12 (see `crate::credentials`).
+    pub credentials: Option<crate::credentials::CredentialsInput>,
+    pub magic_link: Option<crate::credentials::MagicLinkInput>,
+    pub email: Option<crate::credentials::EmailInput>,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -119,6 +123,8 @@ pub struct Config {
     /// Per provider (same order): `storeTokens`, `revokeTokens` and their endpoints.
     pub token_options: Vec<TokenOptions>,
     pub hooks: Hooks,
+    /// Email and password, magic links (SPEC §12), when on.
+    pub credentials: Option<crate::credentials::Settings>,
     pub warnings: Vec<String>,
 }
 
@@ -157,7 +163,7 @@ fn parse_origin(text: &str, code: &'static str, what: &str) -> Result<Url> {
 /// A configured path (basePath, pages): starts with a single `/`, no `\`, whitespace or control
 /// characters. Other non-ASCII characters are allowed and percent-encoded here, once, so the
 /// value can be compared with request paths and written into `Location` headers as it is.
-fn config_path(path: &str, code: &'static str, what: &str, example: &str) -> Result<String> {
+pub(crate) fn config_path(path: &str, code: &'static str, what: &str, example: &str) -> Result<String> {
     let bad = !path.starts_with('/')
         || path.starts_with("//")
         || path.contains('\\')
@@ -353,10 +359,17 @@ impl Config {
             ));
         }
 
-        if c.oauth.is_empty() {
+        let has_database = true; // TODO(db): the database store's config
+        let credentials = crate::credentials::Settings::from_input(
+            c.credentials,
+            c.magic_link,
+            c.email,
+            has_database,
+        )?;
+        if c.oauth.is_empty() && credentials.is_none() {
             return Err(AuthError::new(
                 "NO_PROVIDERS",
-                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set.",
+                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set, or turn on `credentials` or `magicLink`.",
             ));
         }
         let mut providers_out: Vec<ProviderSpec> = Vec::with_capacity(c.oauth.len());
@@ -397,6 +410,7 @@ impl Config {
             providers: providers_out,
             token_options,
             hooks: c.hooks,
+            credentials,
             warnings,
         })
     }

@@ -51,6 +51,14 @@ pub const PAGE_MESSAGES: &[(&str, &str)] = &[
     ("PROVIDER_UNAVAILABLE", "The provider could not be reached. Try again in a moment."),
     ("DISCOVERY_FAILED", "The provider's OpenID configuration could not be loaded."),
     ("BAD_REQUEST", "The request was malformed."),
+    ("INVALID_TOKEN", "This link is invalid, was already used, or has expired. Ask for a new one."),
+    ("INVALID_CREDENTIALS", "The email or password is not correct."),
+    ("EMAIL_NOT_VERIFIED", "Verify your email address first: a new link is on its way to your inbox."),
+    ("INVALID_EMAIL", "Enter a valid email address."),
+    ("PASSWORD_TOO_SHORT", "The password is too short."),
+    ("PASSWORD_TOO_LONG", "The password is too long (at most 256 bytes)."),
+    ("UNAUTHENTICATED", "Sign in first."),
+    ("DATABASE_UNAVAILABLE", "The app's database could not be reached. Try again in a moment."),
     ("TENANT_NOT_ALLOWED", "Accounts from your organization or account type cannot sign in to this app."),
 ];
 

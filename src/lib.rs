@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod context;
 pub mod cookies;
+pub mod credentials;
 pub mod crypto;
 pub mod endpoints;
 pub mod error;

@@ -2,6 +2,7 @@
 
 pub mod callback;
 pub mod csrf;
+pub mod email;
 pub mod error_page;
 pub mod hooked;
 pub mod providers;
