@@ -109,6 +109,8 @@ pub struct Auth {
     pub providers: Vec<ProviderRuntime>,
     /// In-flight and just-finished refreshes (see `access_token`).
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
+    /// The user store (SPEC §11), when `database` is configured; nothing connects until used.
+    pub store: Option<Arc<crate::store::Store>>,
 }
 
 impl Auth {
@@ -120,7 +122,12 @@ impl Auth {
             .zip(&config.token_options)
             .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
             .collect();
+        let store = config
+            .database
+            .clone()
+            .map(|d| Arc::new(crate::store::Store::new(d).with_max_life(config.max_duration)));
         Ok(Auth {
+            store,
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,

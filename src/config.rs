@@ -82,6 +82,10 @@ pub struct ConfigInput {
     /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
     #[serde(default)]
     pub hooks: Hooks,
+    /// SPEC §11: the user store (`"sqlite:…"`, `"postgres://…"`, or `{ url, tablePrefix, migrate }`).
+    pub database: Option<crate::store::DatabaseInput>,
+    #[serde(default)]
+    pub account: crate::store::config::AccountInput,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -120,6 +124,10 @@ pub struct Config {
     pub token_options: Vec<TokenOptions>,
     pub hooks: Hooks,
     pub warnings: Vec<String>,
+    /// The user store, when `database` (or `AURA_AUTH_DATABASE_URL`) is set.
+    pub database: Option<crate::store::DatabaseConfig>,
+    /// Providers whose verified emails link to an existing user with that email.
+    pub trusted_providers: Vec<String>,
 }
 
 fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
@@ -377,7 +385,24 @@ impl Config {
             providers_out.push(spec);
         }
 
+        let database = crate::store::DatabaseConfig::from_input(
+            c.database,
+            env_value(&env, crate::store::config::ENV_NAME),
+        )?;
+        let trusted_providers = c.account.linking.trusted_providers;
+        if let Some(unknown) = trusted_providers
+            .iter()
+            .find(|id| !providers_out.iter().any(|p| &p.id == *id))
+        {
+            return Err(AuthError::new(
+                "INVALID_ACCOUNT_LINKING",
+                format!("account.linking.trustedProviders names `{unknown}`, which is not a configured provider."),
+            ));
+        }
+
         Ok(Config {
+            database,
+            trusted_providers,
             base_path,
             base_origin,
             keys: Keyring::new(&secrets, &salt),
