@@ -113,6 +113,8 @@ pub struct Auth {
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
     /// What the email flows use of the database (SPEC §12).
     pub(crate) credential_store: Option<Arc<dyn crate::credentials::store::CredentialStore>>,
+    /// The user store (SPEC §11), when `database` is configured; nothing connects until used.
+    pub store: Option<Arc<crate::store::Store>>,
 }
 
 impl Auth {
@@ -124,12 +126,22 @@ impl Auth {
             .zip(&config.token_options)
             .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
             .collect();
+        let store = config
+            .database
+            .clone()
+            .map(|d| Arc::new(crate::store::Store::new(d).with_max_life(config.max_duration)));
+        // The email flows (SPEC §12) reach the same store through their own small trait.
+        let credential_store = store
+            .clone()
+            .filter(|_| config.credentials.is_some())
+            .map(|s| s as Arc<dyn crate::credentials::store::CredentialStore>);
         Ok(Auth {
+            credential_store,
+            store,
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,
             refreshing: Mutex::new(HashMap::new()),
-            credential_store: None,
         })
     }
 

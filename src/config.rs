@@ -86,6 +86,10 @@ pub struct ConfigInput {
     pub credentials: Option<crate::credentials::CredentialsInput>,
     pub magic_link: Option<crate::credentials::MagicLinkInput>,
     pub email: Option<crate::credentials::EmailInput>,
+    /// SPEC §11: the user store (`"sqlite:…"`, `"postgres://…"`, or `{ url, tablePrefix, migrate }`).
+    pub database: Option<crate::store::DatabaseInput>,
+    #[serde(default)]
+    pub account: crate::store::config::AccountInput,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -126,6 +130,10 @@ pub struct Config {
     /// Email and password, magic links (SPEC §12), when on.
     pub credentials: Option<crate::credentials::Settings>,
     pub warnings: Vec<String>,
+    /// The user store, when `database` (or `AURA_AUTH_DATABASE_URL`) is set.
+    pub database: Option<crate::store::DatabaseConfig>,
+    /// Providers whose verified emails link to an existing user with that email.
+    pub trusted_providers: Vec<String>,
 }
 
 fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
@@ -359,12 +367,15 @@ impl Config {
             ));
         }
 
-        let has_database = true; // TODO(db): the database store's config
+        let database = crate::store::DatabaseConfig::from_input(
+            c.database,
+            env_value(&env, crate::store::config::ENV_NAME),
+        )?;
         let credentials = crate::credentials::Settings::from_input(
             c.credentials,
             c.magic_link,
             c.email,
-            has_database,
+            database.is_some(),
         )?;
         if c.oauth.is_empty() && credentials.is_none() {
             return Err(AuthError::new(
@@ -390,7 +401,20 @@ impl Config {
             providers_out.push(spec);
         }
 
+        let trusted_providers = c.account.linking.trusted_providers;
+        if let Some(unknown) = trusted_providers
+            .iter()
+            .find(|id| !providers_out.iter().any(|p| &p.id == *id))
+        {
+            return Err(AuthError::new(
+                "INVALID_ACCOUNT_LINKING",
+                format!("account.linking.trustedProviders names `{unknown}`, which is not a configured provider."),
+            ));
+        }
+
         Ok(Config {
+            database,
+            trusted_providers,
             base_path,
             base_origin,
             keys: Keyring::new(&secrets, &salt),

@@ -28,6 +28,7 @@ pub mod response;
 pub mod router;
 pub mod secret;
 pub mod session;
+pub mod store;
 pub mod token_calls;
 pub mod token_endpoint;
 pub mod tokens;

@@ -33,6 +33,12 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, which: EmailRout
     else {
         return Response::error(404, "NOT_FOUND", "No auth endpoint at this path.");
     };
+    // The first request waits for the store (connect, migrate, the revocation view).
+    if let Some(db) = &auth.store {
+        if let Err(e) = db.ready().await {
+            return Response::error(503, e.code, &e.message);
+        }
+    }
     let env = Env {
         auth,
         ctx,
