@@ -289,7 +289,9 @@ impl Auth {
             .credentials
             .as_ref()
             .map_or((false, false), |c| (c.passwords, c.magic_link));
-        let r = match route(&self.config.base_path, ctx.url.path()).and_then(|r| r.email(passwords, magic)) {
+        let r = match route(&self.config.base_path, ctx.url.path())
+            .and_then(|r| r.email(passwords, magic))
+        {
             Some(r) => r,
             None => {
                 return Err(Box::new(Response::error(

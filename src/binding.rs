@@ -174,8 +174,9 @@ impl NativeAuth {
         let inner = self.inner.clone();
         match inner.import_user(&input).await {
             Ok(json) => json,
-            Err(e) => serde_json::json!({ "error": { "code": e.code, "message": e.message } })
-                .to_string(),
+            Err(e) => {
+                serde_json::json!({ "error": { "code": e.code, "message": e.message } }).to_string()
+            }
         }
     }
 

@@ -171,7 +171,12 @@ fn parse_origin(text: &str, code: &'static str, what: &str) -> Result<Url> {
 /// A configured path (basePath, pages): starts with a single `/`, no `\`, whitespace or control
 /// characters. Other non-ASCII characters are allowed and percent-encoded here, once, so the
 /// value can be compared with request paths and written into `Location` headers as it is.
-pub(crate) fn config_path(path: &str, code: &'static str, what: &str, example: &str) -> Result<String> {
+pub(crate) fn config_path(
+    path: &str,
+    code: &'static str,
+    what: &str,
+    example: &str,
+) -> Result<String> {
     let bad = !path.starts_with('/')
         || path.starts_with("//")
         || path.contains('\\')

@@ -123,8 +123,14 @@ mod tests {
     #[test]
     fn email_routes_exist_only_when_configured() {
         let r = |p: &str| route("/api/auth", p).unwrap();
-        assert_eq!(r("/api/auth/signIn/email"), Route::Email(EmailRoute::SignIn));
-        assert_eq!(r("/api/auth/password/reset"), Route::Email(EmailRoute::Reset));
+        assert_eq!(
+            r("/api/auth/signIn/email"),
+            Route::Email(EmailRoute::SignIn)
+        );
+        assert_eq!(
+            r("/api/auth/password/reset"),
+            Route::Email(EmailRoute::Reset)
+        );
         assert_eq!(
             r("/api/auth/signIn/email").email(false, false),
             Some(Route::SignIn("email".into()))

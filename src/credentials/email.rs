@@ -99,7 +99,11 @@ mod tests {
 
     #[test]
     fn messages_have_the_fields_email_send_takes() {
-        let m = Message::new(Kind::ResetPassword, "a@example.com", "http://x/reset?token=abc&x=1");
+        let m = Message::new(
+            Kind::ResetPassword,
+            "a@example.com",
+            "http://x/reset?token=abc&x=1",
+        );
         let v = serde_json::to_value(&m).unwrap();
         assert_eq!(v["kind"], "reset-password");
         assert_eq!(v["to"], "a@example.com");

@@ -5,9 +5,9 @@
 
 use serde::Deserialize;
 
+use super::normalize_email;
 use super::password::Kind;
 use super::store::{CredentialStore, NewUser};
-use super::normalize_email;
 use crate::error::{AuthError, Result};
 
 #[derive(Deserialize)]
@@ -28,8 +28,12 @@ pub async fn import_user(store: &dyn CredentialStore, input: &str) -> Result<Str
             format!("importUser expects {{ email, passwordHash?, name?, emailVerified? }}: {e}."),
         )
     })?;
-    let email = normalize_email(&input.email)
-        .ok_or_else(|| AuthError::new("INVALID_EMAIL", "importUser: `email` is not a valid address."))?;
+    let email = normalize_email(&input.email).ok_or_else(|| {
+        AuthError::new(
+            "INVALID_EMAIL",
+            "importUser: `email` is not a valid address.",
+        )
+    })?;
     if let Some(h) = &input.password_hash {
         if Kind::of(h).is_none() {
             return Err(AuthError::new(
@@ -46,6 +50,11 @@ pub async fn import_user(store: &dyn CredentialStore, input: &str) -> Result<Str
             password_hash: input.password_hash.as_deref(),
         })
         .await?
-        .ok_or_else(|| AuthError::new("USER_EXISTS", "importUser: a user with this email already exists."))?;
+        .ok_or_else(|| {
+            AuthError::new(
+                "USER_EXISTS",
+                "importUser: a user with this email already exists.",
+            )
+        })?;
     Ok(serde_json::json!({ "id": created.id }).to_string())
 }

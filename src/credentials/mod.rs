@@ -145,7 +145,9 @@ pub fn normalize_email(raw: &str) -> Option<String> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && e.len() <= 254
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\".contains(c));
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\".contains(c));
     ok.then_some(e)
 }
 
@@ -155,23 +157,56 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_and_checked() {
-        assert_eq!(normalize_email(" Ann@Example.COM "), Some("ann@example.com".into()));
-        for bad in ["", "a", "a@", "@b.c", "a@b", "a b@c.d", "a@b@c.d", "a@.b", "<a>@b.c"] {
+        assert_eq!(
+            normalize_email(" Ann@Example.COM "),
+            Some("ann@example.com".into())
+        );
+        for bad in [
+            "", "a", "a@", "@b.c", "a@b", "a b@c.d", "a@b@c.d", "a@.b", "<a>@b.c",
+        ] {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn settings_need_a_database_and_a_sender() {
-        let on = || Some(CredentialsInput { enabled: true, ..Default::default() });
-        assert_eq!(Settings::from_input(on(), None, None, false).unwrap_err().code, "MISSING_DATABASE");
+        let on = || {
+            Some(CredentialsInput {
+                enabled: true,
+                ..Default::default()
+            })
+        };
+        assert_eq!(
+            Settings::from_input(on(), None, None, false)
+                .unwrap_err()
+                .code,
+            "MISSING_DATABASE"
+        );
         let magic = Some(MagicLinkInput { enabled: true });
-        assert_eq!(Settings::from_input(None, magic, None, true).unwrap_err().code, "MISSING_EMAIL_SEND");
-        let s = Settings::from_input(on(), None, None, true).unwrap().unwrap();
+        assert_eq!(
+            Settings::from_input(None, magic, None, true)
+                .unwrap_err()
+                .code,
+            "MISSING_EMAIL_SEND"
+        );
+        let s = Settings::from_input(on(), None, None, true)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.min_password_length, 10);
         assert!(s.passwords && !s.magic_link);
-        assert!(Settings::from_input(None, None, None, false).unwrap().is_none());
-        let short = Some(CredentialsInput { enabled: true, min_password_length: Some(4), ..Default::default() });
-        assert_eq!(Settings::from_input(short, None, None, true).unwrap_err().code, "INVALID_CONFIG");
+        assert!(Settings::from_input(None, None, None, false)
+            .unwrap()
+            .is_none());
+        let short = Some(CredentialsInput {
+            enabled: true,
+            min_password_length: Some(4),
+            ..Default::default()
+        });
+        assert_eq!(
+            Settings::from_input(short, None, None, true)
+                .unwrap_err()
+                .code,
+            "INVALID_CONFIG"
+        );
     }
 }

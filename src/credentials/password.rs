@@ -122,8 +122,11 @@ impl Hasher {
     /// Verifies `password` against a stored hash of any accepted kind.
     pub fn verify(&self, password: &str, stored: &str) -> Verified {
         let matched = match Kind::of(stored) {
-            Some(Kind::Argon2) => PasswordHash::new(stored)
-                .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()),
+            Some(Kind::Argon2) => PasswordHash::new(stored).is_ok_and(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            }),
             Some(Kind::Bcrypt) => bcrypt::verify(password.as_bytes(), stored).unwrap_or(false),
             Some(Kind::BetterAuthScrypt) => verify_better_auth_scrypt(password, stored),
             None => false,
@@ -146,7 +149,9 @@ impl Hasher {
         let Ok(p) = Params::try_from(&h) else {
             return true;
         };
-        p.m_cost() < self.memory_kib || p.t_cost() < self.iterations || p.p_cost() < self.parallelism
+        p.m_cost() < self.memory_kib
+            || p.t_cost() < self.iterations
+            || p.p_cost() < self.parallelism
     }
 
     /// Spends the time of one verification for an address that has no password, so an unknown
@@ -172,12 +177,18 @@ pub enum Kind {
 impl Kind {
     /// Recognises a stored hash by its shape, without verifying anything.
     pub fn of(stored: &str) -> Option<Kind> {
-        if stored.starts_with("$argon2id$") || stored.starts_with("$argon2i$") || stored.starts_with("$argon2d$") {
+        if stored.starts_with("$argon2id$")
+            || stored.starts_with("$argon2i$")
+            || stored.starts_with("$argon2d$")
+        {
             return PasswordHash::new(stored)
                 .is_ok_and(|h| h.hash.is_some() && h.salt.is_some())
                 .then_some(Kind::Argon2);
         }
-        if ["$2a$", "$2b$", "$2y$"].iter().any(|p| stored.starts_with(p)) {
+        if ["$2a$", "$2b$", "$2y$"]
+            .iter()
+            .any(|p| stored.starts_with(p))
+        {
             // $2x$NN$ + 53 characters of salt and hash.
             let ok = stored.len() == 60
                 && stored[4..6].bytes().all(|b| b.is_ascii_digit())
@@ -185,7 +196,8 @@ impl Kind {
             return ok.then_some(Kind::Bcrypt);
         }
         let (salt, key) = stored.split_once(':')?;
-        let hex_ok = |s: &str| !s.is_empty() && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        let hex_ok =
+            |s: &str| !s.is_empty() && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit());
         (hex_ok(salt) && salt.len() <= 128 && key.len() == BETTER_AUTH_KEY_LEN * 2 && hex_ok(key))
             .then_some(Kind::BetterAuthScrypt)
     }
@@ -200,7 +212,12 @@ fn verify_better_auth_scrypt(password: &str, stored: &str) -> bool {
     let Ok(expected) = hex::decode(key_hex) else {
         return false;
     };
-    let Ok(params) = scrypt::Params::new(BETTER_AUTH_LOG_N, BETTER_AUTH_R, BETTER_AUTH_P, BETTER_AUTH_KEY_LEN) else {
+    let Ok(params) = scrypt::Params::new(
+        BETTER_AUTH_LOG_N,
+        BETTER_AUTH_R,
+        BETTER_AUTH_P,
+        BETTER_AUTH_KEY_LEN,
+    ) else {
         return false;
     };
     let normalized: String = password.nfkc().collect();
@@ -250,7 +267,10 @@ mod tests {
         let weak = Hasher::default().hash("correct horse battery").unwrap();
         let strong = Hasher::new(DEFAULT_MEMORY_KIB, 3, 1).unwrap();
         assert!(strong.needs_rehash(&weak));
-        assert_eq!(strong.verify("correct horse battery", &weak), Verified::Rehash);
+        assert_eq!(
+            strong.verify("correct horse battery", &weak),
+            Verified::Rehash
+        );
         assert!(Hasher::new(1024, 2, 1).is_err());
         assert!(Hasher::new(DEFAULT_MEMORY_KIB, 1, 1).is_err());
     }
@@ -260,7 +280,11 @@ mod tests {
         let h = Hasher::default();
         // Cost 4 keeps the test quick; every prefix the exporters use.
         let b = bcrypt::hash_with_result("hunter2hunter2", 4).unwrap();
-        for v in [bcrypt::Version::TwoA, bcrypt::Version::TwoB, bcrypt::Version::TwoY] {
+        for v in [
+            bcrypt::Version::TwoA,
+            bcrypt::Version::TwoB,
+            bcrypt::Version::TwoY,
+        ] {
             let s = b.format_for_version(v);
             assert_eq!(Kind::of(&s), Some(Kind::Bcrypt), "{s}");
             assert_eq!(h.verify("hunter2hunter2", &s), Verified::Rehash);
@@ -273,7 +297,13 @@ mod tests {
         let params = scrypt::Params::new(14, 16, 1, 64).unwrap();
         let mut out = [0u8; 64];
         let normalized: String = password.nfkc().collect();
-        scrypt::scrypt(normalized.as_bytes(), salt_hex.as_bytes(), &params, &mut out).unwrap();
+        scrypt::scrypt(
+            normalized.as_bytes(),
+            salt_hex.as_bytes(),
+            &params,
+            &mut out,
+        )
+        .unwrap();
         format!("{salt_hex}:{}", hex::encode(out))
     }
 
@@ -292,7 +322,14 @@ mod tests {
     #[test]
     fn unknown_and_malformed_hashes_never_match() {
         let h = Hasher::default();
-        for s in ["", "plain", "$2b$", "$argon2id$v=19$m=1", "zz:zz", "$2b$10$short"] {
+        for s in [
+            "",
+            "plain",
+            "$2b$",
+            "$argon2id$v=19$m=1",
+            "zz:zz",
+            "$2b$10$short",
+        ] {
             assert_eq!(Kind::of(s), None, "{s}");
             assert_eq!(h.verify("anything long", s), Verified::No);
         }
@@ -301,11 +338,17 @@ mod tests {
 
     #[test]
     fn length_rules() {
-        assert_eq!(check_length("short", 10).unwrap_err().code, "PASSWORD_TOO_SHORT");
+        assert_eq!(
+            check_length("short", 10).unwrap_err().code,
+            "PASSWORD_TOO_SHORT"
+        );
         assert!(check_length("ten chars!", 10).is_ok());
         // Ten characters of four bytes each are fine; 257 bytes are not.
         assert!(check_length(&"😀".repeat(10), 10).is_ok());
-        assert_eq!(check_length(&"a".repeat(257), 10).unwrap_err().code, "PASSWORD_TOO_LONG");
+        assert_eq!(
+            check_length(&"a".repeat(257), 10).unwrap_err().code,
+            "PASSWORD_TOO_LONG"
+        );
         assert!(check_length(&"a".repeat(256), 10).is_ok());
     }
 }

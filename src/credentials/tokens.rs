@@ -59,8 +59,7 @@ pub fn issue(purpose: Purpose, now: u64) -> Issued {
 /// The stored form of a token from a link, or `None` when it cannot be one of ours (wrong length
 /// or alphabet): such input is refused without touching the store.
 pub fn lookup_hash(purpose: Purpose, token: &str) -> Option<String> {
-    let ok = token.len() == TOKEN_LEN
-        && crate::b64::decode(token).is_some_and(|b| b.len() == 32);
+    let ok = token.len() == TOKEN_LEN && crate::b64::decode(token).is_some_and(|b| b.len() == 32);
     ok.then(|| digest(purpose, token))
 }
 
@@ -90,7 +89,10 @@ mod tests {
     #[test]
     fn a_token_is_bound_to_its_purpose() {
         let t = issue(Purpose::VerifyEmail, 0);
-        assert_ne!(lookup_hash(Purpose::MagicLink, &t.token), Some(t.hash.clone()));
+        assert_ne!(
+            lookup_hash(Purpose::MagicLink, &t.token),
+            Some(t.hash.clone())
+        );
         assert_ne!(lookup_hash(Purpose::ResetPassword, &t.token), Some(t.hash));
     }
 

@@ -25,7 +25,10 @@ impl Store {
     /// The user's password hash, if they have a password.
     pub async fn password_hash(&self, user_id: &str) -> Result<Option<String>> {
         let pool = self.pool().await?;
-        let sql = format!("SELECT hash FROM {} WHERE user_id = $1", self.table("passwords"));
+        let sql = format!(
+            "SELECT hash FROM {} WHERE user_id = $1",
+            self.table("passwords")
+        );
         let row = query(sql)
             .bind(user_id.to_string())
             .fetch_optional(pool)
@@ -100,7 +103,12 @@ impl Store {
 
     /// Deletes the token row (single use, one statement) and returns its identifier when it
     /// was for `purpose` and not expired at `at`.
-    pub async fn take_token_hash(&self, purpose: &str, hash: &str, at: i64) -> Result<Option<String>> {
+    pub async fn take_token_hash(
+        &self,
+        purpose: &str,
+        hash: &str,
+        at: i64,
+    ) -> Result<Option<String>> {
         let pool = self.pool().await?;
         let sql = format!(
             "DELETE FROM {} WHERE token_hash = $1 AND purpose = $2 RETURNING identifier, expires_at",

@@ -18,7 +18,14 @@ pub async fn request(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let Some(email) = normalize_email(ask.get("email")) else {
         return Ok(resp);
     };
-    let url = link(env, Purpose::MagicLink, &email, &endpoint(env, "magic-link"), Some(&target)).await?;
+    let url = link(
+        env,
+        Purpose::MagicLink,
+        &email,
+        &endpoint(env, "magic-link"),
+        Some(&target),
+    )
+    .await?;
     Ok(mail(env, resp, Kind::MagicLink, &email, &url))
 }
 
@@ -26,7 +33,9 @@ pub async fn consume(env: &Env<'_>) -> Response {
     let target = target_of(env, env.ctx.query("redirectTo").as_deref());
     match sign_in(env, &target).await {
         Ok(resp) => resp,
-        Err(e) => super::error_redirect(env.auth, env.ctx, e.code, false).with_provider_log(&e, None),
+        Err(e) => {
+            super::error_redirect(env.auth, env.ctx, e.code, false).with_provider_log(&e, None)
+        }
     }
 }
 

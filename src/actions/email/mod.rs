@@ -70,7 +70,10 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, which: EmailRout
 }
 
 fn unreachable_route() -> Result<Response, Refusal> {
-    Err(Refusal(404, AuthError::new("NOT_FOUND", "No auth endpoint at this path.")))
+    Err(Refusal(
+        404,
+        AuthError::new("NOT_FOUND", "No auth endpoint at this path."),
+    ))
 }
 
 /// What every step needs.
@@ -139,8 +142,12 @@ impl Ask {
 
     fn fail(&self, env: &Env, status: u16, e: &AuthError) -> Response {
         if self.form_post {
-            error_redirect(env.auth, env.ctx, e.code, false)
-                .with_log(LogEntry::new(crate::log::level_of(e.code), e.code, &e.message, None))
+            error_redirect(env.auth, env.ctx, e.code, false).with_log(LogEntry::new(
+                crate::log::level_of(e.code),
+                e.code,
+                &e.message,
+                None,
+            ))
         } else {
             Response::error(status, e.code, &e.message)
         }
@@ -214,7 +221,13 @@ pub fn mail(env: &Env, resp: Response, kind: Kind, to: &str, url: &str) -> Respo
 
 /// Signs `user` in: the session cookie (as for an OAuth sign-in, provider `provider`) and
 /// `{ ok: true, url }` (JSON) or a 302 to `target`.
-pub fn signed_in(env: &Env, user: &UserRecord, provider: &str, target: &str, form: bool) -> Result<Response> {
+pub fn signed_in(
+    env: &Env,
+    user: &UserRecord,
+    provider: &str,
+    target: &str,
+    form: bool,
+) -> Result<Response> {
     let user_json = serde_json::json!({
         "sub": user.id,
         "id": user.id,
@@ -225,11 +238,25 @@ pub fn signed_in(env: &Env, user: &UserRecord, provider: &str, target: &str, for
         "provider": provider,
     })
     .to_string();
-    let resp = super::callback::signed_in(env.auth, env.ctx, provider, user_json, String::new(), None, target)?;
+    let resp = super::callback::signed_in(
+        env.auth,
+        env.ctx,
+        provider,
+        user_json,
+        String::new(),
+        None,
+        target,
+    )?;
     if form {
         return Ok(resp);
     }
-    let mut json = Response::json(200, &Done { ok: true, url: target });
+    let mut json = Response::json(
+        200,
+        &Done {
+            ok: true,
+            url: target,
+        },
+    );
     json.headers
         .extend(resp.headers.into_iter().filter(|(n, _)| n == "set-cookie"));
     json.log = resp.log;

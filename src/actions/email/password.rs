@@ -8,8 +8,8 @@
 
 use super::{blocking, current_user, link, mail, refuse, Ask, Env, Refusal};
 use crate::credentials::email::Kind;
-use crate::credentials::password::{self, Verified};
 use crate::credentials::normalize_email;
+use crate::credentials::password::{self, Verified};
 use crate::credentials::tokens::{lookup_hash, Purpose};
 use crate::response::Response;
 
@@ -33,7 +33,13 @@ pub async fn reset(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let pw = ask.get("password").to_string();
     // The length rule first: a too-short password does not spend the token.
     password::check_length(&pw, env.settings.min_password_length)?;
-    let bad = || refuse(400, "INVALID_TOKEN", "This link is invalid, used or expired. Ask for a new one.");
+    let bad = || {
+        refuse(
+            400,
+            "INVALID_TOKEN",
+            "This link is invalid, used or expired. Ask for a new one.",
+        )
+    };
     let hash = lookup_hash(Purpose::ResetPassword, ask.get("token")).ok_or_else(bad)?;
     let now = crate::clock::now();
     let email = env
@@ -58,7 +64,13 @@ pub async fn change(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let current = ask.get("currentPassword").to_string();
     let next = ask.get("newPassword").to_string();
     password::check_length(&next, env.settings.min_password_length)?;
-    let invalid = || refuse(401, "INVALID_CREDENTIALS", "The current password is not correct.");
+    let invalid = || {
+        refuse(
+            401,
+            "INVALID_CREDENTIALS",
+            "The current password is not correct.",
+        )
+    };
     if current.len() > password::MAX_PASSWORD_BYTES {
         return Err(invalid());
     }

@@ -8,13 +8,17 @@
 
 use super::{blocking, endpoint, link, mail, refuse, signed_in, Ask, Env, Refusal};
 use crate::credentials::email::Kind;
-use crate::credentials::password::{Verified, MAX_PASSWORD_BYTES};
 use crate::credentials::normalize_email;
+use crate::credentials::password::{Verified, MAX_PASSWORD_BYTES};
 use crate::credentials::tokens::Purpose;
 use crate::response::Response;
 
 fn invalid() -> Refusal {
-    refuse(401, "INVALID_CREDENTIALS", "The email or password is not correct.")
+    refuse(
+        401,
+        "INVALID_CREDENTIALS",
+        "The email or password is not correct.",
+    )
 }
 
 pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
@@ -41,7 +45,9 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     };
     let (verdict, fresh) = blocking(move || {
         let v = hasher.verify(&pw, &stored);
-        let fresh = (v == Verified::Rehash).then(|| hasher.hash(&pw).ok()).flatten();
+        let fresh = (v == Verified::Rehash)
+            .then(|| hasher.hash(&pw).ok())
+            .flatten();
         (v, fresh)
     })
     .await?;
@@ -54,7 +60,14 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let target = ask.target(env);
     if env.settings.require_email_verification && !user.email_verified {
         let email = user.email.clone().unwrap_or_default();
-        let url = link(env, Purpose::VerifyEmail, &email, &endpoint(env, "verify-email"), Some(&target)).await?;
+        let url = link(
+            env,
+            Purpose::VerifyEmail,
+            &email,
+            &endpoint(env, "verify-email"),
+            Some(&target),
+        )
+        .await?;
         let e = crate::error::AuthError::new(
             "EMAIL_NOT_VERIFIED",
             "Verify your email address first: a new link is on its way.",
@@ -66,5 +79,11 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
         };
         return Ok(mail(env, resp, Kind::VerifyEmail, &email, &url));
     }
-    Ok(signed_in(env, &user, "credentials", &target, ask.form_post)?)
+    Ok(signed_in(
+        env,
+        &user,
+        "credentials",
+        &target,
+        ask.form_post,
+    )?)
 }

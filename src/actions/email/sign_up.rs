@@ -53,11 +53,29 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let verify_url = endpoint(env, "verify-email");
     let Some(user) = created else {
         // In use (or taken by a racing sign-up): tell the owner, answer as for a new address.
-        let sign_in = env.auth.config.sign_in_page.clone().unwrap_or_else(|| "/".into());
+        let sign_in = env
+            .auth
+            .config
+            .sign_in_page
+            .clone()
+            .unwrap_or_else(|| "/".into());
         let resp = pending(env, ask, &target);
-        return Ok(mail(env, resp, Kind::EmailInUse, &email, &env.ctx.absolute(&sign_in)));
+        return Ok(mail(
+            env,
+            resp,
+            Kind::EmailInUse,
+            &email,
+            &env.ctx.absolute(&sign_in),
+        ));
     };
-    let url = link(env, Purpose::VerifyEmail, &email, &verify_url, Some(&target)).await?;
+    let url = link(
+        env,
+        Purpose::VerifyEmail,
+        &email,
+        &verify_url,
+        Some(&target),
+    )
+    .await?;
     let resp = if env.settings.require_email_verification {
         pending(env, ask, &target)
     } else {
@@ -89,8 +107,9 @@ pub async fn verify(env: &Env<'_>) -> Response {
     match verified(env).await {
         Ok(true) => Response::redirect(&target),
         Ok(false) => super::error_redirect(env.auth, env.ctx, "INVALID_TOKEN", false),
-        Err(e) => super::error_redirect(env.auth, env.ctx, e.code, false)
-            .with_provider_log(&e, None),
+        Err(e) => {
+            super::error_redirect(env.auth, env.ctx, e.code, false).with_provider_log(&e, None)
+        }
     }
 }
 
@@ -100,7 +119,11 @@ async fn verified(env: &Env<'_>) -> crate::error::Result<bool> {
         return Ok(false);
     };
     let now = crate::clock::now();
-    let Some(email) = env.store.take_token(Purpose::VerifyEmail.as_str(), &hash, now).await? else {
+    let Some(email) = env
+        .store
+        .take_token(Purpose::VerifyEmail.as_str(), &hash, now)
+        .await?
+    else {
         return Ok(false);
     };
     match env.store.user_by_email(&email).await? {
