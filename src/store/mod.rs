@@ -102,7 +102,7 @@ pub(crate) fn int(row: &AnyRow, col: &str) -> i64 {
 
 /// A random opaque id (16 bytes, base64url): user, account and session handles.
 pub fn new_id() -> String {
-    crate::b64::encode(&crate::random::bytes(16))
+    crate::seal::b64::encode(&crate::random::bytes(16))
 }
 
 /// Now, as the store writes times (Unix seconds).

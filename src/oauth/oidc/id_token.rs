@@ -7,7 +7,7 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use crate::error::{AuthError, Result};
-use crate::providers::{TenantRule, CONSUMER_TENANT};
+use crate::oauth::providers::{TenantRule, CONSUMER_TENANT};
 
 /// The placeholder in a multi-tenant issuer.
 pub const TENANT_PLACEHOLDER: &str = "{tenantid}";

@@ -1,11 +1,15 @@
-//! The session: a sealed `{ user, iat, exp }` in the session cookie (chunked when large).
+//! What a signed-in browser holds (SPEC rules 2, 7, 15): the session, a sealed `{ user, iat, exp }`
+//! in the session cookie (chunked when large), read on every `getSession` without I/O; and the
+//! sign-in flow cookie (`flow`). The CSRF double-submit rule is `actions::csrf`.
+
+pub mod flow;
 
 use crate::clock;
 use crate::config::Config;
-use crate::cookies::{CookieName, RequestCookies, MAX_SEALED};
-use crate::crypto::Purpose;
 use crate::error::{AuthError, Result};
-use crate::providers::profile::User;
+use crate::oauth::providers::profile::User;
+use crate::seal::cookies::{CookieName, RequestCookies, MAX_SEALED};
+use crate::seal::crypto::Purpose;
 
 /// A session as sealed in the cookie. The plaintext is a small binary header (version, then
 /// iat, exp and the sign-in time as big-endian u64) followed by the user's JSON, so reading a

@@ -4,9 +4,9 @@
 use url::Url;
 
 use crate::error::Result;
-use crate::oidc::discovery::Metadata;
-use crate::providers::{ClientAuth, Protocol, ProviderSpec};
-use crate::url_policy::discovered_endpoint;
+use crate::http::url_policy::discovered_endpoint;
+use crate::oauth::oidc::discovery::Metadata;
+use crate::oauth::providers::{ClientAuth, Protocol, ProviderSpec};
 
 #[derive(Debug, Clone)]
 pub struct Endpoints {

@@ -14,11 +14,11 @@ use oauth2::{
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::auth::{Auth, ProviderRuntime};
-use crate::endpoints::Endpoints;
 use crate::error::Result;
-use crate::outbound::OutboundError;
-use crate::providers::ClientAuth;
+use crate::http::outbound::{Outbound, OutboundError};
+use crate::oauth::endpoints::Endpoints;
+use crate::oauth::providers::ClientAuth;
+use crate::oauth::runtime::ProviderRuntime;
 
 /// A token response, read leniently: `token_type` may be missing or oddly cased, `expires_in` a
 /// string, `scope` a list (Twitch) or a delimited string; an `error` inside a 200 answer
@@ -135,7 +135,7 @@ pub fn client(p: &ProviderRuntime, endpoints: &Endpoints) -> Result<Client> {
 /// The HTTP function `oauth2` sends token requests through: the provider's extra headers, the
 /// form's parameters also in the query for `ClientAuth::Query` (ClickUp), and the hardened client.
 pub fn http(
-    auth: &Auth,
+    outbound: &Outbound,
     p: &ProviderRuntime,
     endpoints: &Endpoints,
 ) -> impl Fn(
@@ -146,7 +146,7 @@ pub fn http(
             + Send,
     >,
 > {
-    let outbound = auth.outbound.clone();
+    let outbound = outbound.clone();
     let headers = p.spec.extra_headers();
     let in_query = endpoints.client_auth == ClientAuth::Query;
     move |mut request: oauth2::HttpRequest| {

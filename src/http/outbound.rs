@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
-use crate::url_policy::outbound_allowed;
+use crate::http::url_policy::outbound_allowed;
 
 /// Why an outbound call failed. Never contains a token or secret.
 #[derive(Debug, Clone, PartialEq, Eq)]

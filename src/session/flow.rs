@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock;
 use crate::config::Config;
-use crate::cookies::CookieName;
-use crate::crypto::Purpose;
+use crate::seal::cookies::CookieName;
+use crate::seal::crypto::Purpose;
 
 pub const FLOW_MAX_AGE: u64 = 10 * 60;
 

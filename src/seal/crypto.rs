@@ -64,7 +64,7 @@ impl KeySet {
         hk.expand(b"aura-auth/v1/kid", &mut kid)
             .expect("6-byte HKDF output");
         KeySet {
-            kid: crate::b64::encode(&kid),
+            kid: crate::seal::b64::encode(&kid),
             session: key(Purpose::Session),
             flow: key(Purpose::Flow),
             csrf: key(Purpose::Csrf),
@@ -123,7 +123,7 @@ impl Keyring {
         let mut token = String::with_capacity(set.kid.len() + 1 + raw.len() * 4 / 3 + 4);
         token.push_str(&set.kid);
         token.push('.');
-        token.push_str(&crate::b64::encode(&raw));
+        token.push_str(&crate::seal::b64::encode(&raw));
         token
     }
 
@@ -135,7 +135,7 @@ impl Keyring {
         }
         let (kid, body) = token.split_once('.')?;
         let set = self.sets.iter().find(|s| s.kid == kid)?;
-        let mut raw = crate::b64::decode(body)?;
+        let mut raw = crate::seal::b64::decode(body)?;
         if raw.len() < NONCE_LEN + 16 {
             return None;
         }

@@ -5,10 +5,10 @@
 use url::Url;
 
 use crate::config::Config;
-use crate::cookies::{CookieNames, RequestCookies};
+use crate::seal::cookies::{CookieNames, RequestCookies};
 
 use crate::error::{AuthError, Result};
-use crate::request::Request;
+use crate::http::request::Request;
 
 pub struct Context<'a> {
     pub origin: Url,

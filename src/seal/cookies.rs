@@ -4,7 +4,7 @@
 
 use cookie::{Cookie, SameSite};
 
-use crate::crypto::{associated_data, Purpose};
+use crate::seal::crypto::{associated_data, Purpose};
 
 /// Values longer than this are split into numbered chunks (`name.0`, `name.1`, ...), keeping each
 /// Set-Cookie line (name, value and attributes) under the 4096 bytes browsers guarantee.

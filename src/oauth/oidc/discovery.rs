@@ -6,7 +6,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::{AuthError, Result};
-use crate::outbound::Outbound;
+use crate::http::outbound::Outbound;
 
 #[derive(Deserialize, Debug, Clone)]
 pub struct Metadata {

@@ -6,19 +6,20 @@ use std::time::Duration;
 use oauth2::basic::BasicErrorResponseType;
 use oauth2::{RefreshToken, TokenResponse};
 
-use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
-use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
-use crate::outbound::OutboundError;
-use crate::providers::ClientAuth;
-use crate::token_endpoint;
-use crate::tokens::TokenSet;
+use crate::http::outbound::Outbound;
+use crate::http::outbound::OutboundError;
+use crate::oauth::endpoints::Endpoints;
+use crate::oauth::providers::ClientAuth;
+use crate::oauth::runtime::ProviderRuntime;
+use crate::oauth::token_endpoint;
+use crate::oauth::tokens::TokenSet;
 
 /// Exchanges the stored refresh token for new tokens. The refresh token is kept when the provider
 /// does not rotate it, and so is the scope when the answer names none.
 pub async fn refresh(
-    auth: &Auth,
+    outbound: &Outbound,
     p: &ProviderRuntime,
     endpoints: &Endpoints,
     current: &TokenSet,
@@ -30,7 +31,7 @@ pub async fn refresh(
         )
     })?;
     let client = token_endpoint::client(p, endpoints)?;
-    let http = token_endpoint::http(auth, p, endpoints);
+    let http = token_endpoint::http(outbound, p, endpoints);
     let invalid = || {
         AuthError::new(
             "REFRESH_TOKEN_INVALID",
@@ -101,7 +102,7 @@ pub async fn refresh(
 /// Best effort: failures are ignored, and the whole is bounded by `limit`. (Sent directly: the
 /// `oauth2` crate refuses non-https revocation URLs, and loopback http is allowed here for tests.)
 pub async fn revoke(
-    auth: &Auth,
+    outbound: &Outbound,
     p: &ProviderRuntime,
     endpoints: &Endpoints,
     tokens: &TokenSet,
@@ -120,8 +121,7 @@ pub async fn revoke(
         for (token, hint) in list {
             let request = revocation_request(p, endpoints, &url, token, hint);
             let done = match request {
-                Some(req) => auth
-                    .outbound
+                Some(req) => outbound
                     .send(req)
                     .await
                     .is_ok_and(|r| r.status().is_success()),

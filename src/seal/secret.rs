@@ -39,7 +39,7 @@ pub fn decode_key(text: &str, kind: KeyKind) -> Result<Vec<u8>> {
     let text = text.trim();
     let bytes = if let Some(bytes) = is_hex(text).then(|| hex::decode(text).ok()).flatten() {
         bytes
-    } else if let Some(bytes) = crate::b64::decode_any(text) {
+    } else if let Some(bytes) = crate::seal::b64::decode_any(text) {
         bytes
     } else {
         return Err(AuthError::new(
@@ -85,7 +85,7 @@ mod tests {
     fn accepts_hex_and_base64() {
         let hex = "8f3a1c9e27b4d05f6a81c3e9b2d74f0a5c6e8b1d3f2a4c6e9b8d7f1a3c5e7b9d";
         assert_eq!(decode_key(hex, KeyKind::Secret).unwrap().len(), 32);
-        let b64 = crate::b64::encode(&crate::random::bytes(32));
+        let b64 = crate::seal::b64::encode(&crate::random::bytes(32));
         assert_eq!(decode_key(&b64, KeyKind::Secret).unwrap().len(), 32);
     }
 

@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::error::{AuthError, Result};
-use crate::outbound::{Outbound, OutboundError};
+use crate::http::outbound::{Outbound, OutboundError};
 
 pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 /// Keys are refetched when older than this, so a key replaced under the same `kid` is seen.

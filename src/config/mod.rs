@@ -6,27 +6,25 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use url::Url;
 
-use crate::cookies::CookieNames;
-use crate::crypto::Keyring;
 use crate::error::{AuthError, Result};
-use crate::hooks::Hooks;
-use crate::providers::{self, ProviderInput, ProviderSpec};
-use crate::secret::{decode_key, KeyKind};
-use crate::tokens::TokenOptions;
+
+mod hooks;
+mod tokens;
+mod validate;
+pub use hooks::Hooks;
+pub use tokens::TokenOptions;
+use validate::{decode_secrets, parse_origin, validate_base_path, validate_page};
+
+use crate::oauth::providers::{self, OneOrMany, ProviderInput, ProviderSpec};
+use crate::seal::cookies::CookieNames;
+use crate::seal::crypto::Keyring;
+use crate::seal::secret::{decode_key, KeyKind};
 
 const DEFAULT_MAX_AGE: u64 = 30 * 24 * 60 * 60;
 const DEFAULT_UPDATE_AGE: u64 = 24 * 60 * 60;
 const DEFAULT_MAX_DURATION: u64 = 365 * 24 * 60 * 60;
 const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
-
-/// A value that may be one string or a list (secrets rotate).
-#[derive(Deserialize, Debug, Clone)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
 
 #[derive(Deserialize, Debug, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -134,98 +132,6 @@ fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str
     env.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-/// Parses an origin-only URL (`https://example.com[:port]`), as `baseURL` and trusted origins are.
-fn parse_origin(text: &str, code: &'static str, what: &str) -> Result<Url> {
-    let url = Url::parse(text).map_err(|e| {
-        AuthError::new(
-            code,
-            format!("{what} `{text}` is not a valid URL ({e}). Use an origin such as `https://example.com`."),
-        )
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(AuthError::new(
-            code,
-            format!("{what} `{text}` must be an http(s) origin such as `https://example.com`."),
-        ));
-    }
-    if url.path() != "/"
-        || url.query().is_some()
-        || url.fragment().is_some()
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return Err(AuthError::new(
-            code,
-            format!("{what} `{text}` must be an origin only (no path, query, fragment or credentials); put the mount path in `basePath`."),
-        ));
-    }
-    Ok(url)
-}
-
-/// A configured path (basePath, pages): starts with a single `/`, no `\`, whitespace or control
-/// characters. Other non-ASCII characters are allowed and percent-encoded here, once, so the
-/// value can be compared with request paths and written into `Location` headers as it is.
-fn config_path(path: &str, code: &'static str, what: &str, example: &str) -> Result<String> {
-    let bad = !path.starts_with('/')
-        || path.starts_with("//")
-        || path.contains('\\')
-        || path.chars().any(|c| c.is_control() || c.is_whitespace());
-    let encoded = Url::parse("http://config.invalid")
-        .ok()
-        .and_then(|base| base.join(path).ok())
-        .filter(|u| u.host_str() == Some("config.invalid"))
-        .map(|u| u[url::Position::BeforePath..].to_string());
-    match encoded {
-        Some(e) if !bad => Ok(e),
-        _ => Err(AuthError::new(
-            code,
-            format!("{what} `{path}` must be a path on this app starting with a single `/`, such as `{example}`, without spaces or backslashes."),
-        )),
-    }
-}
-
-fn validate_base_path(path: &str) -> Result<String> {
-    let encoded = config_path(path, "INVALID_BASE_PATH", "basePath", "/api/auth")?;
-    if encoded.contains(['?', '#']) {
-        return Err(AuthError::new(
-            "INVALID_BASE_PATH",
-            format!("basePath `{path}` must be a path without `?` or `#`, matching the route that mounts the handler."),
-        ));
-    }
-    let trimmed = encoded.trim_end_matches('/');
-    Ok(trimmed.to_string())
-}
-
-fn validate_page(page: Option<String>, which: &str) -> Result<Option<String>> {
-    page.map(|p| config_path(&p, "INVALID_PAGES", &format!("pages.{which}"), "/login"))
-        .transpose()
-}
-
-fn decode_secrets(
-    input: Option<OneOrMany>,
-    env: &HashMap<String, String>,
-) -> Result<Option<Vec<Vec<u8>>>> {
-    let list: Vec<String> = match input {
-        Some(OneOrMany::One(s)) => vec![s],
-        Some(OneOrMany::Many(v)) => v,
-        None => match env_value(env, "AURA_AUTH_SECRET") {
-            Some(s) => s
-                .split(',')
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect(),
-            None => return Ok(None),
-        },
-    };
-    if list.is_empty() {
-        return Ok(None);
-    }
-    list.iter()
-        .map(|s| decode_key(s, KeyKind::Secret))
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
-}
-
 impl Config {
     pub fn from_input(input: Input) -> Result<Config> {
         let Input { config: c, env } = input;
@@ -290,7 +196,7 @@ impl Config {
         if production {
             match &base_origin {
                 None => warnings.push("[aura-auth] baseURL (AURA_AUTH_URL) is not set: the app's origin is taken from each request's Host header. Set it to your public origin, e.g. https://example.com, so redirects, callback URLs and cookie prefixes never depend on request headers.".to_string()),
-                Some(u) if u.scheme() == "http" && !crate::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", u.as_str().trim_end_matches('/'))),
+                Some(u) if u.scheme() == "http" && !crate::http::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", u.as_str().trim_end_matches('/'))),
                 Some(_) => {}
             }
         }

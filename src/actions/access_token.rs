@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
-use crate::context::session_scheme;
-use crate::cookies::RequestCookies;
 use crate::error::{AuthError, Result};
+use crate::http::context::session_scheme;
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::cookies::RequestCookies;
 use crate::session;
-use crate::tokens::{self, TokenSet};
 
 pub const REFRESH_GRACE: Duration = Duration::from_secs(60);
 
@@ -127,7 +127,7 @@ impl Auth {
         let result = slot
             .get_or_init(|| async {
                 let endpoints = self.endpoints(p).await?;
-                crate::token_calls::refresh(self, p, &endpoints, &set).await
+                crate::oauth::token_calls::refresh(&self.outbound, p, &endpoints, &set).await
             })
             .await
             .clone();
