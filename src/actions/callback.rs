@@ -9,33 +9,33 @@
 //! serves every provider.
 
 use cookie::SameSite;
-use oauth2::{AuthorizationCode, PkceCodeVerifier, RedirectUrl, TokenResponse};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use oauth2::TokenResponse;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
-use super::signin::callback_url;
+mod identity;
+
+use super::sign_in_user::{self, Identity};
 use super::{body_fields, error_redirect};
-use crate::account::Account;
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
-use crate::context::Context;
-use crate::cookies;
-use crate::endpoints::Endpoints;
 use crate::error::{AuthError, Result};
-use crate::flow::Flow;
 use crate::hooks::{Ticket, TicketKind};
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
 use crate::log::{Level, LogEntry};
-use crate::oidc::id_token;
-use crate::outbound::OutboundError;
-use crate::providers::profile::{first_text, flag, lookup, text, User};
-use crate::providers::{ProviderSpec, TokenIn};
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
+use crate::oauth::account::Account;
+use crate::oauth::endpoints::Endpoints;
+use crate::oauth::oidc::id_token;
+use crate::oauth::providers::profile::User;
+use crate::oauth::token_endpoint::TokenResp;
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::cookies;
+use crate::session::flow::Flow;
 use crate::session::SessionData;
-use crate::token_endpoint::{self, TokenResp};
-use crate::tokens::{self, TokenSet};
+use identity::{exchange, profile, verify_id_token};
 
 /// The authorization response's parameters: the query of a GET callback, or the form body of a
 /// form_post provider's POST callback (Apple).
@@ -83,7 +83,7 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, p: &ProviderRunt
             return error_redirect(auth, ctx, e.code, false).with_provider_log(&e, provider())
         }
     };
-    match complete(auth, ctx, &params, p, &flow).await {
+    match complete(auth, ctx, req, &params, p, &flow).await {
         Ok(resp) => resp,
         // The flow was this response's: it is spent, so its cookie is cleared.
         Err(e) => error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider()),
@@ -161,6 +161,7 @@ pub fn check_response(params: &Params, flow: &Flow, endpoints: &Endpoints) -> Re
 async fn complete(
     auth: &Auth,
     ctx: &Context<'_>,
+    req: &Request,
     params: &Params,
     p: &ProviderRuntime,
     flow: &Flow,
@@ -184,19 +185,57 @@ async fn complete(
     let (user, raw_profile) = profile(auth, p, &endpoints, &token, claims.as_ref(), params).await?;
     let account = account_of(p, &endpoints, &token, &user);
     let target = safe_redirect(&flow.redirect_to, &ctx.origin, &auth.config.trusted_origins);
+    let link_user = flow.link_user.as_deref();
+    let who = Identity {
+        provider: &p.spec.id,
+        kind: &account.kind,
+        user: &user,
+    };
     if auth.config.hooks.hand_off(&p.spec.id) {
-        return Ok(hand_off(auth, &user, account, raw_profile, target, ctx));
+        // With a database the hooks learn the user's id and whether it is new.
+        let plan = match &auth.store {
+            Some(store) => Some(sign_in_user::plan(auth, store, &who, link_user).await?),
+            None => None,
+        };
+        let handed = HandOff {
+            user: &user,
+            account,
+            raw_profile,
+            target,
+            plan: plan.as_ref(),
+            link_user,
+        };
+        return Ok(hand_off(auth, handed, ctx));
     }
     let user_json = serde_json::to_string(&user).unwrap_or_default();
-    signed_in(
-        auth,
-        ctx,
-        &p.spec.id,
-        user_json,
-        String::new(),
-        Some(&account),
-        &target,
-    )
+    match &auth.store {
+        Some(store) => {
+            let done = sign_in_user::commit(auth, store, ctx, req, &who, link_user).await?;
+            let user_json = sign_in_user::with_user_id(&user_json, &done.plan.user_id);
+            signed_in_as(
+                auth,
+                ctx,
+                SignedIn {
+                    provider: &p.spec.id,
+                    user_json,
+                    extra_json: String::new(),
+                    account: Some(&account),
+                    target: &target,
+                    handle: Some(done.handle),
+                    events: done.events,
+                },
+            )
+        }
+        None => signed_in(
+            auth,
+            ctx,
+            &p.spec.id,
+            user_json,
+            String::new(),
+            Some(&account),
+            &target,
+        ),
+    }
 }
 
 /// The `account` the app's hooks receive (SPEC §8).
@@ -222,49 +261,64 @@ fn account_of(
     }
 }
 
+/// A verified sign-in on its way to the app's hooks.
+pub struct HandOff<'a> {
+    pub user: &'a User,
+    pub account: Account,
+    pub raw_profile: Value,
+    pub target: String,
+    /// With a database: who the sign-in will be (the hooks get the id and `isNewUser`).
+    pub plan: Option<&'a sign_in_user::Plan>,
+    pub link_user: Option<&'a str>,
+}
+
 /// Hands the verified sign-in to the app's hooks (see `crate::hooks`).
-pub fn hand_off(
-    auth: &Auth,
-    user: &User,
-    account: Account,
-    raw_profile: Value,
-    target: String,
-    ctx: &Context,
-) -> Response {
+pub fn hand_off(auth: &Auth, h: HandOff, ctx: &Context) -> Response {
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
-    struct HandOff<'a> {
+    struct Payload<'a> {
         kind: &'static str,
         ticket: String,
         provider: &'a str,
-        user: &'a User,
+        user: &'a Value,
         account: &'a Account,
         profile: &'a Value,
         redirect_to: &'a str,
         #[serde(rename = "baseURL")]
         base_url: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        is_new_user: Option<bool>,
     }
-    let user_value = serde_json::to_value(user).unwrap_or(Value::Null);
-    let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value);
-    ticket.target = target.clone();
+    let account = h.account;
+    let user_value = serde_json::to_value(h.user).unwrap_or(Value::Null);
+    let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value.clone());
+    ticket.target = h.target.clone();
     ticket.oidc = account.is_oidc();
-    // The account travels in the ticket only when the core needs it again (token cookie, events).
+    ticket.link_user = h.link_user.map(str::to_string);
+    // The account travels in the ticket only when the core needs it again (token cookie,
+    // events, the database's accounts row).
     let keep_account = auth.config.hooks.events
+        || auth.store.is_some()
         || auth
             .provider(&account.provider)
             .is_some_and(|p| p.tokens.store);
     if keep_account {
         ticket.account = Some(account.clone());
     }
-    let payload = HandOff {
+    let mut shown_user = user_value;
+    if let (Some(plan), Value::Object(m)) = (h.plan, &mut shown_user) {
+        m.insert("id".into(), Value::String(plan.user_id.clone()));
+    }
+    let payload = Payload {
         kind: "signIn",
         ticket: ticket.seal(&auth.config),
         provider: &account.provider,
-        user,
+        user: &shown_user,
         account: &account,
-        profile: &raw_profile,
-        redirect_to: &target,
+        profile: &h.raw_profile,
+        redirect_to: &h.target,
         base_url: ctx.origin.as_str().trim_end_matches('/'),
+        is_new_user: h.plan.map(|p| p.is_new_user),
     };
     Response::hook(serde_json::to_string(&payload).unwrap_or_default())
 }
@@ -280,7 +334,47 @@ pub fn signed_in(
     account: Option<&Account>,
     target: &str,
 ) -> Result<Response> {
-    let session = SessionData::with_fields(user_json, extra_json, &auth.config);
+    signed_in_as(
+        auth,
+        ctx,
+        SignedIn {
+            provider,
+            user_json,
+            extra_json,
+            account,
+            target,
+            handle: None,
+            events: Vec::new(),
+        },
+    )
+}
+
+/// A finished sign-in, ready for its cookies.
+pub struct SignedIn<'a> {
+    pub provider: &'a str,
+    pub user_json: String,
+    pub extra_json: String,
+    pub account: Option<&'a Account>,
+    pub target: &'a str,
+    /// With a database: the session row the cookie names.
+    pub handle: Option<crate::session::SessionHandle>,
+    /// Events of the sign-in itself (`createUser`, `linkAccount`), before `signIn`.
+    pub events: Vec<(&'static str, Value)>,
+}
+
+/// [`signed_in`], with the database's session handle and events when there is one.
+pub fn signed_in_as(auth: &Auth, ctx: &Context, s: SignedIn) -> Result<Response> {
+    let SignedIn {
+        provider,
+        user_json,
+        extra_json,
+        account,
+        target,
+        handle,
+        events,
+    } = s;
+    let mut session = SessionData::with_fields(user_json, extra_json, &auth.config);
+    session.handle = handle;
     let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
     // The spent flow cookie and the CSRF token (rotated at sign-in) are cleared first; the
     // session cookie comes last, so an adapter that keeps only the last Set-Cookie keeps it.
@@ -329,6 +423,9 @@ pub fn signed_in(
         ));
     }
     if auth.config.hooks.events {
+        for (name, payload) in events {
+            resp = resp.with_event(name, payload);
+        }
         let user: Value = serde_json::from_str(&session.user_json).unwrap_or(Value::Null);
         resp = resp.with_event(
             "signIn",
@@ -336,216 +433,4 @@ pub fn signed_in(
         );
     }
     Ok(resp)
-}
-
-/// The provider's extra headers, `{client_id}` filled in.
-async fn exchange(
-    auth: &Auth,
-    ctx: &Context<'_>,
-    p: &ProviderRuntime,
-    endpoints: &Endpoints,
-    flow: &Flow,
-    code: String,
-) -> Result<TokenResp> {
-    let redirect = RedirectUrl::new(callback_url(auth, ctx, &p.spec.id))
-        .map_err(|_| err("BAD_REQUEST", "Bad callback URL."))?;
-    let client = token_endpoint::client(p, endpoints)?.set_redirect_uri(redirect);
-    let mut request = client.exchange_code(AuthorizationCode::new(code));
-    if p.spec.sends_pkce() {
-        request = request.set_pkce_verifier(PkceCodeVerifier::new(flow.verifier.clone()));
-    }
-    if let Some(name) = p.spec.client_id_param {
-        request = request.add_extra_param(name, p.spec.client_id.clone());
-    }
-    let http = token_endpoint::http(auth, p, endpoints);
-    let token = request.request_async(&http).await.map_err(|e| match e {
-        oauth2::RequestTokenError::Request(OutboundError::Timeout | OutboundError::Connect) => err(
-            "PROVIDER_UNAVAILABLE",
-            "The token endpoint could not be reached.",
-        ),
-        _ => err(
-            "TOKEN_EXCHANGE_FAILED",
-            "The token endpoint refused the code.",
-        ),
-    })?;
-    // GitHub answers refusals with HTTP 200 and an `error` field.
-    if token.error.is_some() || token.access_token().secret().is_empty() {
-        return Err(err(
-            "TOKEN_EXCHANGE_FAILED",
-            "The token endpoint refused the code.",
-        ));
-    }
-    Ok(token)
-}
-
-async fn verify_id_token(
-    auth: &Auth,
-    p: &ProviderRuntime,
-    endpoints: &Endpoints,
-    token: &TokenResp,
-    flow: &Flow,
-) -> Result<Value> {
-    let raw = token
-        .id_token
-        .as_deref()
-        .ok_or_else(|| err("ID_TOKEN_INVALID", "The provider returned no id_token."))?;
-    let header = id_token::header(raw, p.spec.id_token_hmac)?;
-    let key = if header.alg == jsonwebtoken::Algorithm::HS256 {
-        // Only reachable for providers that sign with the client secret (LINE).
-        jsonwebtoken::DecodingKey::from_secret(p.spec.client_secret.as_bytes())
-    } else {
-        let jwks_url = endpoints
-            .jwks
-            .as_ref()
-            .ok_or_else(|| err("ID_TOKEN_INVALID", "No JWKS URL."))?;
-        p.jwks.key_for(&auth.outbound, jwks_url, &header).await?
-    };
-    let expected = id_token::Expected {
-        issuer: endpoints.issuer.as_deref().unwrap_or_default(),
-        issuer_alias: p.spec.issuer_alias.as_deref(),
-        tenant: p.spec.tenant,
-        client_id: &p.spec.client_id,
-        nonce: flow.nonce.as_deref().unwrap_or_default(),
-    };
-    id_token::verify(raw, &header, &key, &expected)
-}
-
-/// A call to the provider's API with the access token presented the way it takes it.
-async fn api_call(
-    auth: &Auth,
-    spec: &ProviderSpec,
-    url: &url::Url,
-    access_token: &str,
-    post: bool,
-) -> Result<Value> {
-    let mut url = url.clone();
-    let mut headers = spec.extra_headers();
-    let authorization = |v: String| ("authorization".to_string(), v);
-    match spec.token_in {
-        TokenIn::Bearer => headers.push(authorization(format!("Bearer {access_token}"))),
-        TokenIn::Scheme("") => headers.push(authorization(access_token.to_string())),
-        TokenIn::Scheme(scheme) => headers.push(authorization(format!("{scheme} {access_token}"))),
-        TokenIn::Query(name) => {
-            url.query_pairs_mut().append_pair(name, access_token);
-        }
-        TokenIn::Path => {
-            let token = utf8_percent_encode(access_token, NON_ALPHANUMERIC).to_string();
-            let filled = url.as_str().replace("%7Baccess_token%7D", &token);
-            url = url::Url::parse(&filled)
-                .map_err(|_| err("USERINFO_FAILED", "The profile URL is not valid."))?;
-        }
-    }
-    let method = if post {
-        http::Method::POST
-    } else {
-        http::Method::GET
-    };
-    auth.outbound
-        .request_json(method, &url, &headers)
-        .await
-        .map_err(|e| match e {
-            OutboundError::Timeout | OutboundError::Connect => err(
-                "PROVIDER_UNAVAILABLE",
-                "The profile endpoint could not be reached.",
-            ),
-            _ => err("USERINFO_FAILED", "The profile could not be fetched."),
-        })
-}
-
-/// The user, from the description's profile paths over the profile document: the userinfo
-/// answer (plain OAuth 2.0), or the verified id_token claims merged with userinfo (OIDC: the
-/// subject is always the id_token's; a userinfo answer about anyone else is refused, SPEC §4
-/// rule 13). The token response's other fields are `$token`, a form_post `user` field `$form`.
-async fn profile(
-    auth: &Auth,
-    p: &ProviderRuntime,
-    endpoints: &Endpoints,
-    token: &TokenResp,
-    claims: Option<&Value>,
-    params: &Params,
-) -> Result<(User, Value)> {
-    let spec = &p.spec;
-    let id = spec.id.as_str();
-    let access_token = token.access_token().secret();
-    let info = match &endpoints.userinfo {
-        Some(url) => Some(api_call(auth, spec, url, access_token, spec.userinfo_post).await?),
-        None => None,
-    };
-    if let (Some(info), Some((path, want))) = (&info, spec.require) {
-        if text(info, path).as_deref() != Some(want) {
-            return Err(err(
-                "USERINFO_FAILED",
-                "The provider reported a profile error.",
-            ));
-        }
-    }
-    let (mut doc, sub) = match claims {
-        Some(claims) => {
-            let sub = text(claims, "sub")
-                .ok_or_else(|| err("ID_TOKEN_INVALID", "The id_token has no subject."))?;
-            let mut merged = claims.clone();
-            if let Some(info) = info {
-                if text(&info, "sub").as_deref() != Some(sub.as_str()) {
-                    return Err(err("SUBJECT_MISMATCH", "userinfo describes another user."));
-                }
-                if let (Value::Object(m), Value::Object(i)) = (&mut merged, info) {
-                    m.extend(i);
-                }
-            }
-            (merged, Some(sub))
-        }
-        None => (info.unwrap_or(Value::Null), None),
-    };
-    if doc.is_null() {
-        doc = Value::Object(Default::default());
-    }
-    // The profile as the provider gave it (for the app's hooks), before the library's additions.
-    let raw = doc.clone();
-    if let Value::Object(m) = &mut doc {
-        m.insert("$token".into(), Value::Object(token.extra.clone()));
-        if spec.form_post {
-            let user = params
-                .get("user")
-                .and_then(|u| serde_json::from_str::<Value>(&u).ok())
-                .filter(Value::is_object);
-            if let Some(user) = user {
-                m.insert("$form".into(), serde_json::json!({ "user": user }));
-            }
-        }
-    }
-    let mut user = spec.profile.to_user(&doc, sub, id)?;
-    if let (Some(emails), Some(url)) = (&spec.emails, &endpoints.emails) {
-        // The addresses and their verification. A failing call is not fatal: the email then
-        // stays as the profile gave it, unverified.
-        if let Ok(answer) = api_call(auth, spec, url, access_token, false).await {
-            let list = if emails.list.is_empty() {
-                Some(&answer)
-            } else {
-                lookup(&answer, emails.list)
-            };
-            if let Some(Value::Array(list)) = list {
-                let candidates: Vec<&Value> = list
-                    .iter()
-                    .filter(|e| !emails.only_verified || flag(e, emails.verified))
-                    .collect();
-                // Decided by the profile's own address (even one too long to keep, which then
-                // stays dropped), not by what survived the size limits.
-                let entry = match first_text(&doc, &spec.profile.email) {
-                    Some(current) => candidates
-                        .iter()
-                        .find(|e| text(e, emails.email).as_deref() == Some(current.as_str())),
-                    None => candidates
-                        .iter()
-                        .find(|e| flag(e, emails.primary) && flag(e, emails.verified))
-                        .or_else(|| candidates.iter().find(|e| flag(e, emails.primary))),
-                };
-                if let Some(entry) = entry {
-                    user.email = text(entry, emails.email);
-                    user.email_verified = Some(flag(entry, emails.verified));
-                }
-            }
-        }
-        user = user.bounded()?;
-    }
-    Ok((user, raw))
 }

@@ -11,14 +11,14 @@ use serde_json::Value;
 
 use super::{body_fields, field};
 use crate::auth::{Auth, ProviderRuntime};
-use crate::b64::random_token;
-use crate::context::Context;
-use crate::cookies;
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::b64::random_token;
+use crate::seal::cookies;
 use crate::session::{self, SessionData};
-use crate::tokens::{self, TokenSet};
 
 #[derive(Serialize)]
 struct Body {
@@ -108,6 +108,39 @@ pub fn run<'a>(
     Ok(respond(auth, ctx, &ask, None))
 }
 
+/// Sign-out with a database: the same answer as without, then the session's row is deleted
+/// (and its revocation announced to every instance). A database that cannot be reached does
+/// not stop the sign-out: this browser's cookie is cleared either way, and the failure logged.
+pub async fn run_with_store(auth: &Auth, ctx: &Context<'_>, req: &Request) -> Response {
+    let fields = body_fields(req.body.as_deref());
+    if let Some(refusal) = super::csrf::verify(auth, ctx, req, field(&fields, "csrfToken")) {
+        return refusal;
+    }
+    let handle =
+        session::read(&auth.config, &ctx.cookies, &ctx.names.session).and_then(|s| s.handle);
+    let resp = match run(auth, ctx, req) {
+        Ok(resp) => resp,
+        Err(p) => run_async(auth, ctx, req, p).await,
+    };
+    match (&auth.store, handle) {
+        (Some(store), Some(h)) => {
+            match store
+                .revoke_sessions(crate::store::sessions::Revoke::BySecret(&h.secret))
+                .await
+            {
+                Ok(_) => resp,
+                Err(e) => resp.with_log(crate::log::LogEntry::new(
+                    crate::log::Level::Error,
+                    e.code,
+                    "Signed out this browser, but its session row could not be deleted; it ends at its expiry.",
+                    None,
+                )),
+            }
+        }
+        _ => resp,
+    }
+}
+
 /// Sign-out after revoking the stored tokens (bounded by the outbound timeout; failures do not
 /// stop the sign-out) and, for `federated`, discovering the end-session endpoint.
 pub async fn run_async(
@@ -128,7 +161,7 @@ pub async fn run_async(
     let endpoints = auth.endpoints(p).await.ok();
     if let (true, Some(tokens), Some(endpoints)) = (p.tokens.revoke, &stored, &endpoints) {
         let limit = std::time::Duration::from_millis(auth.config.timeout_ms);
-        crate::token_calls::revoke(auth, p, endpoints, tokens, limit).await;
+        crate::oauth::token_calls::revoke(&auth.outbound, p, endpoints, tokens, limit).await;
     }
     let url = ask
         .federated

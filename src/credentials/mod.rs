@@ -113,7 +113,7 @@ impl Settings {
             a.parallelism.unwrap_or(password::DEFAULT_PARALLELISM),
         )?;
         let reset_password_page = match c.reset_password_page {
-            Some(p) => crate::config::config_path(
+            Some(p) => crate::config::validate::config_path(
                 &p,
                 "INVALID_CONFIG",
                 "credentials.resetPasswordPage",

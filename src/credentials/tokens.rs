@@ -47,7 +47,7 @@ pub struct Issued {
 const TOKEN_LEN: usize = 43;
 
 pub fn issue(purpose: Purpose, now: u64) -> Issued {
-    let token = crate::b64::random_token(32);
+    let token = crate::seal::b64::random_token(32);
     let hash = digest(purpose, &token);
     Issued {
         token,
@@ -59,7 +59,8 @@ pub fn issue(purpose: Purpose, now: u64) -> Issued {
 /// The stored form of a token from a link, or `None` when it cannot be one of ours (wrong length
 /// or alphabet): such input is refused without touching the store.
 pub fn lookup_hash(purpose: Purpose, token: &str) -> Option<String> {
-    let ok = token.len() == TOKEN_LEN && crate::b64::decode(token).is_some_and(|b| b.len() == 32);
+    let ok =
+        token.len() == TOKEN_LEN && crate::seal::b64::decode(token).is_some_and(|b| b.len() == 32);
     ok.then(|| digest(purpose, token))
 }
 
@@ -80,7 +81,7 @@ mod tests {
         let a = issue(Purpose::ResetPassword, 1000);
         let b = issue(Purpose::ResetPassword, 1000);
         assert_ne!(a.token, b.token);
-        assert_eq!(crate::b64::decode(&a.token).unwrap().len(), 32);
+        assert_eq!(crate::seal::b64::decode(&a.token).unwrap().len(), 32);
         assert_eq!(a.hash.len(), 64);
         assert!(!a.hash.contains(&a.token));
         assert_eq!(lookup_hash(Purpose::ResetPassword, &a.token), Some(a.hash));

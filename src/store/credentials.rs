@@ -144,6 +144,7 @@ impl CredentialStore for Store {
             let created = Store::create_user(
                 self,
                 &StoreNewUser {
+                    id: None,
                     name: user.name.map(str::to_string),
                     email: Some(user.email.to_string()),
                     email_verified: user.email_verified,

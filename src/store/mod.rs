@@ -103,7 +103,7 @@ pub(crate) fn int(row: &AnyRow, col: &str) -> i64 {
 
 /// A random opaque id (16 bytes, base64url): user, account and session handles.
 pub fn new_id() -> String {
-    crate::b64::encode(&crate::random::bytes(16))
+    crate::seal::b64::encode(&crate::random::bytes(16))
 }
 
 /// Now, as the store writes times (Unix seconds).
@@ -137,6 +137,14 @@ impl Store {
             revocations: Arc::new(revocations::Revocations::default()),
             max_life: 365 * 24 * 3600,
         }
+    }
+
+    /// Shares the revocation view sessions are read against (the config's).
+    pub fn with_revocations(mut self, view: Option<Arc<revocations::Revocations>>) -> Self {
+        if let Some(v) = view {
+            self.revocations = v;
+        }
+        self
     }
 
     /// Sets how long a session can live from sign-in (`session.maxDuration`).

@@ -20,7 +20,7 @@ use crate::error::Result;
 pub type SessionKey = [u8; 16];
 
 pub fn key_of(id: &str) -> Option<SessionKey> {
-    crate::b64::decode(id)?.try_into().ok()
+    crate::seal::b64::decode(id)?.try_into().ok()
 }
 
 #[derive(Default)]

@@ -29,7 +29,7 @@ impl Store {
         lifetime_secs: i64,
     ) -> Result<String> {
         let pool = self.pool().await?;
-        let token = crate::b64::random_token(32);
+        let token = crate::seal::b64::random_token(32);
         let t = now();
         let sql = format!(
             "INSERT INTO {} (id, identifier, purpose, token_hash, data, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

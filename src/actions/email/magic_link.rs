@@ -10,7 +10,7 @@ use crate::credentials::normalize_email;
 use crate::credentials::store::NewUser;
 use crate::credentials::tokens::{lookup_hash, Purpose};
 use crate::error::{AuthError, Result};
-use crate::response::Response;
+use crate::http::response::Response;
 
 pub async fn request(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let target = ask.target(env);
@@ -69,5 +69,5 @@ async fn sign_in(env: &Env<'_>, target: &str) -> Result<Response> {
         email_verified: true,
         ..user
     };
-    signed_in(env, &user, "magic-link", target, true)
+    signed_in(env, &user, "magic-link", target, true).await
 }

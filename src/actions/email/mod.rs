@@ -15,17 +15,17 @@ use serde::Serialize;
 
 use super::{body_fields, error_redirect, field};
 use crate::auth::Auth;
-use crate::context::Context;
 use crate::credentials::email::{Kind, Message};
 use crate::credentials::store::{CredentialStore, UserRecord};
 use crate::credentials::tokens::{self, Purpose};
 use crate::credentials::Settings;
 use crate::error::{AuthError, Result};
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::http::router::EmailRoute;
 use crate::log::{Level, LogEntry};
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
-use crate::router::EmailRoute;
 
 /// Runs one email endpoint (all of them wait on the store or a hash).
 pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, which: EmailRoute) -> Response {
@@ -39,11 +39,16 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, which: EmailRout
             return Response::error(503, e.code, &e.message);
         }
     }
+    let (Some(db), Some(store)) = (auth.store.clone(), Some(store)) else {
+        return Response::error(404, "NOT_FOUND", "No auth endpoint at this path.");
+    };
     let env = Env {
         auth,
         ctx,
+        req,
         settings,
         store,
+        db,
     };
     match which {
         EmailRoute::Verify => return sign_up::verify(&env).await,
@@ -80,8 +85,11 @@ fn unreachable_route() -> Result<Response, Refusal> {
 pub struct Env<'a> {
     pub auth: &'a Auth,
     pub ctx: &'a Context<'a>,
+    pub req: &'a Request,
     pub settings: &'a Settings,
     pub store: Arc<dyn CredentialStore>,
+    /// The database itself, for what every way to sign in shares (the session row).
+    pub db: Arc<crate::store::Store>,
 }
 
 /// A refused request: status and coded error.
@@ -219,15 +227,18 @@ pub fn mail(env: &Env, resp: Response, kind: Kind, to: &str, url: &str) -> Respo
     }
 }
 
-/// Signs `user` in: the session cookie (as for an OAuth sign-in, provider `provider`) and
+/// Signs `user` in: a session row (as every sign-in with a database), the session cookie, and
 /// `{ ok: true, url }` (JSON) or a 302 to `target`.
-pub fn signed_in(
-    env: &Env,
+pub async fn signed_in(
+    env: &Env<'_>,
     user: &UserRecord,
     provider: &str,
     target: &str,
     form: bool,
 ) -> Result<Response> {
+    let handle =
+        super::sign_in_user::start_session(env.auth, &env.db, env.ctx, env.req, &user.id, provider)
+            .await?;
     let user_json = serde_json::json!({
         "sub": user.id,
         "id": user.id,
@@ -238,14 +249,18 @@ pub fn signed_in(
         "provider": provider,
     })
     .to_string();
-    let resp = super::callback::signed_in(
+    let resp = super::callback::signed_in_as(
         env.auth,
         env.ctx,
-        provider,
-        user_json,
-        String::new(),
-        None,
-        target,
+        super::callback::SignedIn {
+            provider,
+            user_json,
+            extra_json: String::new(),
+            account: None,
+            target,
+            handle: Some(handle),
+            events: Vec::new(),
+        },
     )?;
     if form {
         return Ok(resp);
@@ -268,6 +283,6 @@ pub fn signed_in(
 pub fn current_user(env: &Env) -> Option<(String, Option<String>)> {
     let s = crate::session::read(&env.auth.config, &env.ctx.cookies, &env.ctx.names.session)?;
     let user: serde_json::Value = serde_json::from_str(&s.user_json).ok()?;
-    let id = user["id"].as_str().or(user["sub"].as_str())?.to_string();
-    Some((id, None))
+    let id = user["id"].as_str()?.to_string();
+    Some((id, s.handle.as_ref().map(|h| h.public_id())))
 }

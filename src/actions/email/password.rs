@@ -11,7 +11,7 @@ use crate::credentials::email::Kind;
 use crate::credentials::normalize_email;
 use crate::credentials::password::{self, Verified};
 use crate::credentials::tokens::{lookup_hash, Purpose};
-use crate::response::Response;
+use crate::http::response::Response;
 
 pub async fn forgot(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let resp = ask.ok("/");

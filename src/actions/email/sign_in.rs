@@ -11,7 +11,7 @@ use crate::credentials::email::Kind;
 use crate::credentials::normalize_email;
 use crate::credentials::password::{Verified, MAX_PASSWORD_BYTES};
 use crate::credentials::tokens::Purpose;
-use crate::response::Response;
+use crate::http::response::Response;
 
 fn invalid() -> Refusal {
     refuse(
@@ -79,11 +79,5 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
         };
         return Ok(mail(env, resp, Kind::VerifyEmail, &email, &url));
     }
-    Ok(signed_in(
-        env,
-        &user,
-        "credentials",
-        &target,
-        ask.form_post,
-    )?)
+    Ok(signed_in(env, &user, "credentials", &target, ask.form_post).await?)
 }

@@ -14,7 +14,7 @@ use crate::credentials::email::Kind;
 use crate::credentials::store::NewUser;
 use crate::credentials::tokens::{lookup_hash, Purpose};
 use crate::credentials::{normalize_email, password};
-use crate::response::Response;
+use crate::http::response::Response;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,7 +79,7 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let resp = if env.settings.require_email_verification {
         pending(env, ask, &target)
     } else {
-        signed_in(env, &user, "credentials", &target, ask.form_post)?
+        signed_in(env, &user, "credentials", &target, ask.form_post).await?
     };
     Ok(mail(env, resp, Kind::VerifyEmail, &email, &url))
 }
