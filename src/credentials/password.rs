@@ -196,8 +196,9 @@ impl Kind {
             return ok.then_some(Kind::Bcrypt);
         }
         let (salt, key) = stored.split_once(':')?;
-        let hex_ok =
-            |s: &str| !s.is_empty() && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        let hex_ok = |s: &str| {
+            !s.is_empty() && s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_hexdigit())
+        };
         (hex_ok(salt) && salt.len() <= 128 && key.len() == BETTER_AUTH_KEY_LEN * 2 && hex_ok(key))
             .then_some(Kind::BetterAuthScrypt)
     }
