@@ -174,12 +174,22 @@ pub fn target_of(env: &Env, raw: Option<&str>) -> String {
         .unwrap_or_else(|| "/".into())
 }
 
+/// How many password hashes run at once: one core less than the machine has (at least one), so
+/// a burst of sign-ins queues here instead of starving the JavaScript thread of CPU.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    })
+}
+
 /// Runs CPU-bound work (argon2id, bcrypt, scrypt) on tokio's blocking pool, never on the thread
-/// that called in (the JS thread in Node).
+/// that called in (the JS thread in Node), at most [`hashing_slots`] at a time.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|_| AuthError::new("HASH_FAILED", "The password could not be processed."))
+    let failed = || AuthError::new("HASH_FAILED", "The password could not be processed.");
+    let _slot = hashing_slots().acquire().await.map_err(|_| failed())?;
+    tokio::task::spawn_blocking(f).await.map_err(|_| failed())
 }
 
 /// Issues a token for `email`, stores its hash, and returns the link
