@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { scryptSync, randomBytes } from "node:crypto"
-import { startApp, go, CookieJar, lib, SECRET, SALT } from "./helpers/world.mjs"
+import { startApp, startProviders, signIn as oauthSignIn, go, CookieJar, lib, SECRET, SALT } from "./helpers/world.mjs"
 
 const dirs = []
 after(() => {
@@ -451,5 +451,75 @@ describe("§12 moving users here (api.importUser)", () => {
     await assert.rejects(app.auth.api.importUser({ email: "x1@example.com", passwordHash: "md5:abcdef" }), (e) => e instanceof lib.AuraAuthError && e.code === "INVALID_PASSWORD_HASH")
     await assert.rejects(app.auth.api.importUser({ email: "bad" }), (e) => e.code === "INVALID_EMAIL")
     await assert.rejects(app.auth.api.importUser({ email: "b1@example.com" }), (e) => e.code === "USER_EXISTS")
+  })
+})
+
+describe("§12 linking with OAuth follows §11", () => {
+  let world
+  let app
+  before(async () => {
+    world = await startProviders()
+    app = await emailApp({ oauth: world.providers() })
+  })
+  after(async () => {
+    await app.close()
+    await world.close()
+  })
+
+  test("an unverified email user is not captured by an OAuth sign-in (ACCOUNT_NOT_LINKED); once verified, the same email links to the same user", async () => {
+    const up = await signUp(app, "lin@example.test")
+    const userId = (await sessionOf(app, up.jar)).session.user.id
+    const first = await oauthSignIn(app, new CookieJar(), "oidc", { username: "lin" })
+    assert.match(first.res.headers.get("location"), /ACCOUNT_NOT_LINKED/)
+    const verify = await lastMail(app, "verify-email", "lin@example.test")
+    assert.equal((await go(new CookieJar(), verify.url)).status, 302)
+    const jar = new CookieJar()
+    const second = await oauthSignIn(app, jar, "oidc", { username: "lin" })
+    assert.equal(second.res.status, 302)
+    assert.doesNotMatch(second.res.headers.get("location"), /code=/)
+    const s = await sessionOf(app, jar)
+    assert.equal(s.session.user.id, userId, "the same user")
+    assert.equal(s.session.user.provider, "oidc")
+  })
+
+  test("a magic link signs in the existing OAuth user with that address", async () => {
+    const jar = new CookieJar()
+    await oauthSignIn(app, jar, "oidc", { username: "olga" })
+    const oauthId = (await sessionOf(app, jar)).session.user.id
+    await post(app, new CookieJar(), "signIn/magic-link", { email: "olga@example.test" })
+    const m = await lastMail(app, "magic-link", "olga@example.test")
+    const jar2 = new CookieJar()
+    await go(jar2, m.url)
+    assert.equal((await sessionOf(app, jar2)).session.user.id, oauthId)
+  })
+})
+
+describe("§12 client methods (@aura-stack/auth/client)", () => {
+  let app
+  before(async () => {
+    app = await emailApp()
+  })
+  after(() => app.close())
+
+  test("signUpEmail, signInEmail, changePassword, requestPasswordReset, resetPassword and signInMagicLink work against the server", async () => {
+    const { createAuthClient } = (await import("../client.js")).default
+    const jar = new CookieJar()
+    const client = createAuthClient({ baseURL: app.origin, fetch: (url, init) => go(jar, url, init) })
+    const up = await client.signUpEmail({ email: "cli@example.com", password: PW, name: "Cli", redirectTo: "/home" })
+    assert.deepEqual(up, { ok: true, url: "/home" })
+    assert.equal((await client.getSession()).session.user.email, "cli@example.com")
+    const bad = await client.signInEmail({ email: "cli@example.com", password: "wrong password!" })
+    assert.equal(bad.ok, false)
+    assert.equal(bad.error.code, "INVALID_CREDENTIALS")
+    assert.equal(bad.error.status, 401)
+    assert.equal((await client.signInEmail({ email: "cli@example.com", password: PW }, { redirect: false })).ok, true)
+    assert.deepEqual(await client.changePassword({ currentPassword: PW, newPassword: "client new password" }), { ok: true })
+    assert.deepEqual(await client.requestPasswordReset({ email: "cli@example.com" }), { ok: true })
+    const m = await lastMail(app, "reset-password", "cli@example.com")
+    assert.deepEqual(await client.resetPassword({ token: new URL(m.url).searchParams.get("token"), password: "client reset password" }), { ok: true })
+    const again = await client.resetPassword({ token: new URL(m.url).searchParams.get("token"), password: "client reset password" })
+    assert.equal(again.error.code, "INVALID_TOKEN")
+    assert.equal((await client.signInMagicLink({ email: "cli@example.com", redirectTo: "/m" })).ok, true)
+    await lastMail(app, "magic-link", "cli@example.com")
   })
 })
