@@ -523,3 +523,45 @@ describe("§12 client methods (@aura-stack/auth/client)", () => {
     await lastMail(app, "magic-link", "cli@example.com")
   })
 })
+
+describe("§12 email sign-ins run the app's hooks (§8)", () => {
+  let app
+  const seen = []
+  before(async () => {
+    app = await emailApp({
+      callbacks: {
+        signIn: ({ user, account }) => {
+          seen.push({ email: user.email, account, provider: user.provider })
+          return user.email !== "banned@example.com"
+        },
+        session: ({ session, user }) => ({ ...session, user: { ...session.user, role: user.email === "admin@example.com" ? "admin" : "member" } }),
+      },
+    })
+  })
+  after(() => app.close())
+
+  test("callbacks.signIn refusing a password sign-in is 403 ACCESS_DENIED with no session; callbacks.session shapes an allowed one", async () => {
+    await signUp(app, "banned@example.com")
+    const refused = await signInEmail(app, "banned@example.com")
+    assert.equal(refused.status, 403)
+    assert.equal(refused.json.error.code, "ACCESS_DENIED")
+    assert.equal((await sessionOf(app, refused.jar)).authenticated, false)
+    const up = await signUp(app, "admin@example.com")
+    const s = await sessionOf(app, up.jar)
+    assert.equal(s.session.user.role, "admin")
+    assert.equal(s.session.user.email, "admin@example.com")
+    const ok = await signInEmail(app, "admin@example.com")
+    assert.equal(ok.status, 200)
+    assert.equal((await sessionOf(app, ok.jar)).session.user.role, "admin")
+    assert.ok(seen.some((x) => x.email === "admin@example.com" && x.account === null && x.provider === "credentials"))
+  })
+
+  test("a refused magic link lands on the error page with ACCESS_DENIED", async () => {
+    await post(app, new CookieJar(), "signIn/magic-link", { email: "banned@example.com" })
+    const m = await lastMail(app, "magic-link", "banned@example.com")
+    const jar = new CookieJar()
+    const res = await go(jar, m.url)
+    assert.match(res.headers.get("location"), /code=ACCESS_DENIED/)
+    assert.equal((await sessionOf(app, jar)).authenticated, false)
+  })
+})

@@ -1,7 +1,8 @@
 // Email + password sign-in (SPEC §12) on a real SQLite file, through `handlers.POST` (no TCP):
 //  1. cost: a password sign-in vs one argon2id verification at the same parameters
 //     (m = 19456 KiB, t = 2, p = 1) by @node-rs/argon2; the difference is what a sign-in adds
-//     (store reads, session row, sealing). Interleaved rounds, medians.
+//     (store reads, session row, sealing). A wrong password (lookups + verification, no session
+//     row) separates the two. Interleaved rounds, medians.
 //  2. the JS thread stays free: 20 concurrent sign-ins while `api.getSession` keeps being called;
 //     event-loop delay (perf_hooks histogram) p99 and max, and how many getSession calls answered.
 //     The same for 20 concurrent @node-rs/argon2 verifications, for comparison.
@@ -50,6 +51,7 @@ async function post(endpoint, body) {
 const up = await post("signUp/email", { email: "bench@example.com", password: PASSWORD })
 if (up.status !== 200) throw new Error(`sign-up answered ${up.status}`)
 const signIn = () => post("signIn/email", { email: "bench@example.com", password: PASSWORD })
+const wrongPassword = () => post("signIn/email", { email: "bench@example.com", password: "not the password at all" })
 const first = await signIn()
 if (first.status !== 200) throw new Error(`sign-in answered ${first.status}`)
 const session = first.headers.getSetCookie().filter((l) => !/Max-Age=0/.test(l)).map((l) => l.split(";")[0]).join("; ")
@@ -66,6 +68,7 @@ const ROUNDS = process.env.BENCH_QUICK ? 10 : 40
 
 // 1. cost, interleaved
 const ours = []
+const wrong = []
 const theirs = []
 for (let i = 0; i < 3; i++) {
   await signIn()
@@ -79,6 +82,9 @@ for (let i = 0; i < ROUNDS; i++) {
   t = performance.now()
   await nodeRsVerify()
   theirs.push(performance.now() - t)
+  t = performance.now()
+  if ((await wrongPassword()).status !== 401) throw new Error("a wrong password signed in")
+  wrong.push(performance.now() - t)
 }
 const signInMs = median(ours)
 const verifyMs = median(theirs)
@@ -120,6 +126,9 @@ const out = {
   signInMedianMs: +signInMs.toFixed(2),
   nodeRsArgon2VerifyMedianMs: +verifyMs.toFixed(2),
   signInOverVerifyMs: +(signInMs - verifyMs).toFixed(2),
+  // A wrong password: the same lookups and one verification, but no session row and no cookie.
+  wrongPasswordMedianMs: +median(wrong).toFixed(2),
+  wrongPasswordOverVerifyMs: +(median(wrong) - verifyMs).toFixed(2),
   signInOverVerifyRatio: +(signInMs / verifyMs).toFixed(3),
   concurrent20: {
     ours: { wallMs: +pick(loadOurs, "wallMs").toFixed(1), lagP99Ms: +pick(loadOurs, "lagP99Ms").toFixed(2), lagMaxMs: +pick(loadOurs, "lagMaxMs").toFixed(2), getSessionAnswered: pick(loadOurs, "getSessionAnswered") },

@@ -180,7 +180,7 @@ impl Auth {
     /// With a database a sign-in writes rows: `None`, and [`Auth::finish_hooks_async`] finishes.
     pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Option<Response> {
         if self.store.is_some() {
-            if let Ok((_, Route::Callback(_))) = self.prepare(req) {
+            if let Ok((_, Route::Callback(_) | Route::Email(_))) = self.prepare(req) {
                 return None;
             }
         }
@@ -200,6 +200,9 @@ impl Auth {
         let resp = match self.prepare(req) {
             Ok((ctx, Route::Callback(_))) => {
                 actions::hooked::finish_sign_in_async(self, &ctx, req, ticket, result).await
+            }
+            Ok((ctx, Route::Email(_))) => {
+                actions::email::hooks::finish(self, &ctx, req, ticket, result).await
             }
             Ok(_) => {
                 return self.finish_hooks(req, ticket, result).unwrap_or_else(|| {

@@ -9,10 +9,10 @@
 //! (`tokio::task::spawn_blocking`), never on the JavaScript thread. Nothing here logs or returns
 //! a password; a wrong password and a malformed stored hash look the same (`false`).
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
@@ -39,13 +39,6 @@ pub struct Hasher {
     pub iterations: u32,
     pub parallelism: u32,
     dummy: OnceLock<String>,
-}
-
-impl Clone for Hasher {
-    fn clone(&self) -> Self {
-        Hasher::new(self.memory_kib, self.iterations, self.parallelism)
-            .unwrap_or_else(|_| Hasher::default())
-    }
 }
 
 impl Default for Hasher {
@@ -122,11 +115,7 @@ impl Hasher {
     /// Verifies `password` against a stored hash of any accepted kind.
     pub fn verify(&self, password: &str, stored: &str) -> Verified {
         let matched = match Kind::of(stored) {
-            Some(Kind::Argon2) => PasswordHash::new(stored).is_ok_and(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            }),
+            Some(Kind::Argon2) => verify_argon2(password.as_bytes(), stored),
             Some(Kind::Bcrypt) => bcrypt::verify(password.as_bytes(), stored).unwrap_or(false),
             Some(Kind::BetterAuthScrypt) => verify_better_auth_scrypt(password, stored),
             None => false,
@@ -164,6 +153,73 @@ impl Hasher {
         let _ = self.verify(password, dummy);
         false
     }
+}
+
+/// The largest argon2 memory cost a stored hash may ask a verification for (1 GiB): an imported
+/// hash cannot make a sign-in allocate without bound.
+const MAX_VERIFY_KIB: u32 = 1024 * 1024;
+
+/// Reused argon2 working memory. A fresh 19 MiB buffer per verification costs as much again in
+/// page faults as the hash itself; kept buffers do not. At most as many as hashes run at once.
+static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+const KEPT_BUFFERS: usize = 2;
+
+fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
+    let mut buf = MEMORY
+        .lock()
+        .ok()
+        .and_then(|mut kept| kept.pop())
+        .unwrap_or_default();
+    if buf.len() < blocks {
+        buf.resize(blocks, Block::default());
+    }
+    let out = f(&mut buf[..blocks]);
+    if buf.len() <= 64 * 1024 {
+        if let Ok(mut kept) = MEMORY.lock() {
+            if kept.len() < KEPT_BUFFERS {
+                kept.push(buf);
+            }
+        }
+    }
+    out
+}
+
+/// An argon2 PHC string verified as the `argon2` crate's `PasswordVerifier` does (algorithm,
+/// version, parameters and salt from the string; constant-time comparison of the output), with
+/// working memory from [`with_memory`].
+fn verify_argon2(password: &[u8], stored: &str) -> bool {
+    let Ok(h) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(expected), Some(salt)) = (h.hash, h.salt) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(h.algorithm) else {
+        return false;
+    };
+    let version = match h.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let Ok(params) = Params::try_from(&h) else {
+        return false;
+    };
+    if params.m_cost() > MAX_VERIFY_KIB {
+        return false;
+    }
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let blocks = params.block_count();
+    let argon2 = Argon2::new(algorithm, version, params);
+    let done = with_memory(blocks, |memory| {
+        argon2
+            .hash_password_into_with_memory(password, salt, &mut out, memory)
+            .is_ok()
+    });
+    done && bool::from(out.ct_eq(expected.as_bytes()))
 }
 
 /// The kinds of stored hash this module verifies.
@@ -261,6 +317,31 @@ mod tests {
         assert!(!h.needs_rehash(&phc));
         // Two hashes of one password differ (random salt).
         assert_ne!(phc, h.hash("correct horse battery").unwrap());
+    }
+
+    #[test]
+    fn verifies_argon2id_hashes_made_elsewhere() {
+        // Made by @node-rs/argon2 2.2 (m=19456, t=2, p=1) for "x" * 20.
+        let h = Hasher::default();
+        let stored = "$argon2id$v=19$m=19456,t=2,p=1$kLmTk/on3iOzavr+eWBAcw$ji4J4DT448RlKJBUmqr16bdzA91b9E9Q6Ylk1ekC414";
+        assert_eq!(h.verify(&"x".repeat(20), stored), Verified::Yes);
+        assert_eq!(h.verify(&"x".repeat(21), stored), Verified::No);
+        // A smaller cost verifies too (and asks for a rehash), reusing the kept memory.
+        let small = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8, 1, 1, None).unwrap(),
+        );
+        let salt = SaltString::encode_b64(&[1u8; 16]).unwrap();
+        let weak = small
+            .hash_password(b"tiny cost pw", &salt)
+            .unwrap()
+            .to_string();
+        assert_eq!(h.verify("tiny cost pw", &weak), Verified::Rehash);
+        assert_eq!(h.verify("tiny cost px", &weak), Verified::No);
+        // An imported hash asking for more than 1 GiB is refused, not computed.
+        let huge = "$argon2id$v=19$m=2097152,t=2,p=1$kLmTk/on3iOzavr+eWBAcw$ji4J4DT448RlKJBUmqr16bdzA91b9E9Q6Ylk1ekC414";
+        assert_eq!(h.verify(&"x".repeat(20), huge), Verified::No);
     }
 
     #[test]

@@ -49,7 +49,9 @@ async fn sign_in(env: &Env<'_>, target: &str) -> Result<Response> {
         .take_token(Purpose::MagicLink.as_str(), &hash, now)
         .await?
         .ok_or_else(bad)?;
-    let user = match env.store.user_by_email(&email).await? {
+    let existing = env.store.user_by_email(&email).await?;
+    let is_new = existing.is_none();
+    let user = match existing {
         Some(u) => u,
         None => env
             .store
@@ -69,5 +71,5 @@ async fn sign_in(env: &Env<'_>, target: &str) -> Result<Response> {
         email_verified: true,
         ..user
     };
-    signed_in(env, &user, "magic-link", target, true).await
+    signed_in(env, &user, "magic-link", target, true, is_new).await
 }

@@ -4,6 +4,7 @@
 //! to `email.send`, and running hashes on a worker thread. Every decision is made here, in Rust;
 //! answers never say whether an address has an account.
 
+pub mod hooks;
 pub mod magic_link;
 pub mod password;
 pub mod sign_in;
@@ -238,33 +239,35 @@ pub fn mail(env: &Env, resp: Response, kind: Kind, to: &str, url: &str) -> Respo
 }
 
 /// Signs `user` in: a session row (as every sign-in with a database), the session cookie, and
-/// `{ ok: true, url }` (JSON) or a 302 to `target`.
+/// `{ ok: true, url }` (JSON) or a 302 to `target`. With sign-in hooks configured, hands off to
+/// them first (see [`hooks`]); `is_new_user` is what they are told.
 pub async fn signed_in(
     env: &Env<'_>,
     user: &UserRecord,
     provider: &str,
     target: &str,
     form: bool,
+    is_new_user: bool,
 ) -> Result<Response> {
+    let user_value = hooks::user_value(user, provider);
+    if hooks::wanted(env.auth) {
+        return Ok(hooks::hand_off(
+            env,
+            &user_value,
+            provider,
+            target,
+            is_new_user,
+        ));
+    }
     let handle =
         super::sign_in_user::start_session(env.auth, &env.db, env.ctx, env.req, &user.id, provider)
             .await?;
-    let user_json = serde_json::json!({
-        "sub": user.id,
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "emailVerified": user.email_verified,
-        "image": user.image,
-        "provider": provider,
-    })
-    .to_string();
     let resp = super::callback::signed_in_as(
         env.auth,
         env.ctx,
         super::callback::SignedIn {
             provider,
-            user_json,
+            user_json: user_value.to_string(),
             extra_json: String::new(),
             account: None,
             target,
@@ -272,21 +275,22 @@ pub async fn signed_in(
             events: Vec::new(),
         },
     )?;
-    if form {
-        return Ok(resp);
-    }
-    let mut json = Response::json(
-        200,
-        &Done {
-            ok: true,
-            url: target,
-        },
-    );
+    Ok(if form { resp } else { as_json(resp, target) })
+}
+
+/// `{ ok: true, url }`.
+pub fn json_done(url: &str) -> Response {
+    Response::json(200, &Done { ok: true, url })
+}
+
+/// A sign-in's redirect as the JSON answer: the same cookies, log and events.
+pub fn as_json(resp: Response, target: &str) -> Response {
+    let mut json = json_done(target);
     json.headers
         .extend(resp.headers.into_iter().filter(|(n, _)| n == "set-cookie"));
     json.log = resp.log;
     json.events = resp.events;
-    Ok(json)
+    json
 }
 
 /// The signed-in user's id (`id`, else `sub`) and the session's id when it has one.

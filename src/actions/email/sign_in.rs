@@ -79,5 +79,5 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
         };
         return Ok(mail(env, resp, Kind::VerifyEmail, &email, &url));
     }
-    Ok(signed_in(env, &user, "credentials", &target, ask.form_post).await?)
+    Ok(signed_in(env, &user, "credentials", &target, ask.form_post, false).await?)
 }

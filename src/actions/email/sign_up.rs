@@ -79,7 +79,7 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let resp = if env.settings.require_email_verification {
         pending(env, ask, &target)
     } else {
-        signed_in(env, &user, "credentials", &target, ask.form_post).await?
+        signed_in(env, &user, "credentials", &target, ask.form_post, true).await?
     };
     Ok(mail(env, resp, Kind::VerifyEmail, &email, &url))
 }
