@@ -44,6 +44,8 @@ export interface SignInOptions {
   redirect?: boolean
   /** Where to land after the provider sends the user back. Default: the current page (in a browser). */
   redirectTo?: string
+  /** With a database: link this provider to the signed-in user instead of signing in anew. */
+  link?: boolean
 }
 
 export interface SignOutOptions {
@@ -52,8 +54,9 @@ export interface SignOutOptions {
   /** Where to land after signing out (the server validates it; default `/`). */
   redirectTo?: string
   /**
-   * Also end the session at the OpenID provider: the answer's `url` is its end-session endpoint
-   * (with `id_token_hint` when tokens are stored), which returns the user to `redirectTo`.
+   * Also end the session at the OpenID provider (when it is configured with `federatedSignOut: true`):
+   * the answer's `url` is its end-session endpoint (with `client_id` only, never an id_token), which
+   * returns the user to `redirectTo`. For other providers it is an ordinary sign-out.
    */
   federated?: boolean
 }
@@ -86,6 +89,24 @@ export interface AuthClient {
   resetPassword(input: { token: string; password: string }): Promise<{ ok: true } | { ok: false; error: AuthClientError }>
   /** `POST password/change` (signed in): ends the user's other sessions. */
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ ok: true } | { ok: false; error: AuthClientError }>
+  /** With a database: this user's sessions (devices), `current` marking this browser's. */
+  listSessions(): Promise<{ ok: true; sessions: ClientSessionInfo[] } | { ok: false; error: AuthClientError }>
+  /** Ends one of this user's sessions by its id. */
+  revokeSession(sessionId: string): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
+  /** Ends every session of this user except this browser's. */
+  revokeOtherSessions(): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
+}
+
+/** One of the user's sessions as `GET /sessions` lists it. */
+export interface ClientSessionInfo {
+  id: string
+  createdAt: string
+  lastSeenAt: string
+  expiresAt: string
+  userAgent: string | null
+  ip: string | null
+  provider: string | null
+  current: boolean
 }
 
 export type EmailSignInResult =

@@ -5,7 +5,7 @@
 use super::{Auth, ProviderRuntime, MAX_BODY, MAX_URL};
 use crate::actions;
 use crate::error::{AuthError, Result};
-use crate::hooks::{apply_profile, Ticket, TicketKind};
+use crate::hooks::{apply_profile, profile_answer, Ticket, TicketKind};
 use crate::http::context::Context;
 use crate::http::request::Request;
 use crate::http::response::Response;
@@ -48,7 +48,7 @@ impl Auth {
             Ok(resp) => resp,
             Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, req, p).await,
             Err(NeedsNetwork::Discovery(p)) => match self.endpoints(p).await {
-                Ok(_) => actions::signin::run(self, &ctx, p),
+                Ok(_) => self.sign_in(&ctx, req, p),
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
@@ -137,7 +137,7 @@ impl Auth {
             },
             Route::SignIn(id) => match self.provider(id) {
                 Some(p) if p.endpoints_now().is_none() => return Err(NeedsNetwork::Discovery(p)),
-                Some(p) => actions::signin::run(self, ctx, p),
+                Some(p) => self.sign_in(ctx, req, p),
                 None => actions::signin::unknown(self, ctx),
             },
             Route::Session if req.method.eq_ignore_ascii_case("POST") => {
@@ -158,9 +158,18 @@ impl Auth {
                 Err(p) => return Err(NeedsNetwork::SignOut(p)),
             },
             Route::Providers => actions::providers::run(self, ctx),
-            Route::Error => actions::error_page::run(ctx),
             Route::Email(which) => return Err(NeedsNetwork::Email(*which)),
+            Route::Error => actions::error_page::run(self, ctx),
         })
+    }
+
+    /// `signIn/<id>`, warning once when the browser is not at `baseURL`'s host.
+    fn sign_in(&self, ctx: &Context, req: &Request, p: &ProviderRuntime) -> Response {
+        let resp = actions::signin::run(self, ctx, p);
+        match super::host_check::check(&self.config, &self.host_warned, req) {
+            Some(entry) => resp.with_log(entry),
+            None => resp,
+        }
     }
 
     pub(crate) fn finish(&self, req: &Request, mut resp: Response) -> Response {
@@ -168,7 +177,8 @@ impl Auth {
             resp.body.clear();
         }
         let level = self.config.hooks.level();
-        resp.log.retain(|e| e.level >= level);
+        resp.log
+            .retain(|e| e.level >= level || (e.always && level != crate::log::Level::Off));
         if !self.config.hooks.events {
             resp.events.clear();
         }
@@ -218,16 +228,15 @@ impl Auth {
     /// the new hand-off (JSON) with the reshaped user.
     pub fn apply_profile(&self, ticket: &str, partial: &str) -> Result<String> {
         let mut t = Ticket::open(&self.config, TicketKind::SignIn, ticket)?;
-        let partial: serde_json::Value = serde_json::from_str(partial).map_err(|_| {
-            AuthError::new(
-                "CALLBACK_ERROR",
-                "The profile function's result is not JSON.",
-            )
-        })?;
+        let partial = profile_answer(partial)?;
         let user: User = serde_json::from_value(t.user.clone())
             .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
         let user = apply_profile(&user, &partial, t.oidc)?;
-        let user_value = serde_json::to_value(&user).unwrap_or_default();
+        let mut user_value = serde_json::to_value(&user).unwrap_or_default();
+        // With a database the ticket's user carries the id the hooks are told; keep it.
+        if let (Some(id), Some(m)) = (t.user.get("id").cloned(), user_value.as_object_mut()) {
+            m.insert("id".into(), id);
+        }
         t.user = user_value.clone();
         if let Some(a) = t.account.as_mut() {
             a.provider_account_id = user.sub.clone();

@@ -20,6 +20,7 @@ pub use crate::oauth::runtime::ProviderRuntime;
 
 pub mod api;
 mod dispatch;
+mod host_check;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -39,6 +40,8 @@ pub struct Auth {
     pub store: Option<Arc<crate::store::Store>>,
     /// What the email flows use of the database (SPEC §12).
     pub(crate) credential_store: Option<Arc<dyn crate::credentials::store::CredentialStore>>,
+    /// Whether the sign-in host warning was given (see `host_check`).
+    host_warned: std::sync::atomic::AtomicBool,
 }
 
 impl Auth {
@@ -48,7 +51,7 @@ impl Auth {
             .providers
             .iter()
             .zip(&config.token_options)
-            .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
+            .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens, config.production))
             .collect();
         let store = config.database.clone().map(|d| {
             Arc::new(
@@ -65,6 +68,7 @@ impl Auth {
         Ok(Auth {
             credential_store,
             store,
+            host_warned: Default::default(),
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,

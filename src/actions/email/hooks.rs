@@ -48,7 +48,12 @@ pub fn hand_off(
     target: &str,
     is_new_user: bool,
 ) -> Response {
-    let mut ticket = Ticket::new(TicketKind::SignIn, provider, user.clone());
+    let mut ticket = Ticket::new(
+        TicketKind::SignIn,
+        provider,
+        user.clone(),
+        &env.auth.config.hooks,
+    );
     ticket.target = target.to_string();
     let payload = Payload {
         kind: "signIn",
