@@ -309,6 +309,8 @@ function createAuthClient(options) {
     const i = input || {}
     const result = await post("password/change", { currentPassword: String(i.currentPassword ?? ""), newPassword: String(i.newPassword ?? "") })
     return result.ok ? { ok: true } : { ok: false, error: result.error }
+  }
+
   /** With a database: the signed-in user's sessions → { ok: true, sessions } | { ok: false, error }. */
   async function listSessions() {
     const result = await request("GET", "sessions")

@@ -288,6 +288,14 @@ export interface AuthConfig {
   logger?: { level?: LogLevel; log?: (entry: LogEntry) => void }
   /** Shorthand for `logger: { level: "debug" }`. */
   debug?: boolean
+  /** Users, accounts and sessions you can end (SPEC §11). Without it, sessions are stateless cookies. */
+  database?: DatabaseConfig
+  account?: {
+    linking?: {
+      /** Providers whose verified emails link to an existing user even when that user's email is unverified. */
+      trustedProviders?: string[]
+    }
+  }
   /** Email and password (SPEC §12; needs `database`). See docs/email-password.md. */
   credentials?: CredentialsConfig
   /** Sign-in links by email (needs `database` and `email.send`). */
@@ -323,14 +331,6 @@ export interface ImportUserInput {
   passwordHash?: string
   name?: string
   emailVerified?: boolean
-  /** Users, accounts and sessions you can end (SPEC §11). Without it, sessions are stateless cookies. */
-  database?: DatabaseConfig
-  account?: {
-    linking?: {
-      /** Providers whose verified emails link to an existing user even when that user's email is unverified. */
-      trustedProviders?: string[]
-    }
-  }
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */

@@ -541,7 +541,9 @@ describe("§12 email sign-ins run the app's hooks (§8)", () => {
   after(() => app.close())
 
   test("callbacks.signIn refusing a password sign-in is 403 ACCESS_DENIED with no session; callbacks.session shapes an allowed one", async () => {
-    await signUp(app, "banned@example.com")
+    const upRefused = await post(app, new CookieJar(), "signUp/email", { email: "banned@example.com", password: PW })
+    assert.equal(upRefused.status, 403, "a sign-up that would sign in is refused too")
+    assert.equal(upRefused.json.error.code, "ACCESS_DENIED")
     const refused = await signInEmail(app, "banned@example.com")
     assert.equal(refused.status, 403)
     assert.equal(refused.json.error.code, "ACCESS_DENIED")
