@@ -378,6 +378,16 @@ describe("§12 magic links", () => {
     assert.match(again.headers.get("location"), /code=INVALID_TOKEN/)
   })
 
+  test("a HEAD request (a link checker) does not spend a magic link", async () => {
+    await post(app, new CookieJar(), "signIn/magic-link", { email: "head@example.com" })
+    const m = await lastMail(app, "magic-link", "head@example.com")
+    const head = await go(new CookieJar(), m.url, { method: "HEAD" })
+    assert.equal(head.status, 405)
+    const jar = new CookieJar()
+    assert.equal((await go(jar, m.url)).status, 302)
+    assert.equal((await sessionOf(app, jar)).session.user.email, "head@example.com")
+  })
+
   test("a magic link redirectTo to another origin falls back to /", async () => {
     await post(app, new CookieJar(), "signIn/magic-link", { email: "m2@example.com", redirectTo: "https://evil.example/x" })
     const m = await lastMail(app, "magic-link", "m2@example.com")

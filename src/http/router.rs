@@ -32,7 +32,8 @@ pub enum EmailRoute {
 impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
-            Route::Email(EmailRoute::Verify | EmailRoute::MagicLink) => &["GET", "HEAD"],
+            // A link spends its token: GET only, so a HEAD (link checkers) never does.
+            Route::Email(EmailRoute::Verify | EmailRoute::MagicLink) => &["GET"],
             Route::Email(_) => &["POST"],
             Route::SignOut | Route::SessionsRevoke => &["POST"],
             Route::Session => &["GET", "HEAD", "POST"],
@@ -147,7 +148,7 @@ mod tests {
             Some(Route::Email(EmailRoute::MagicLink))
         );
         assert_eq!(Route::Email(EmailRoute::SignUp).methods(), &["POST"]);
-        assert_eq!(Route::Email(EmailRoute::Verify).methods(), &["GET", "HEAD"]);
+        assert_eq!(Route::Email(EmailRoute::Verify).methods(), &["GET"]);
     }
 
     #[test]
