@@ -160,6 +160,7 @@ impl Auth {
             Route::Providers => actions::providers::run(self, ctx),
             Route::Email(which) => return Err(NeedsNetwork::Email(*which)),
             Route::Error => actions::error_page::run(self, ctx),
+            Route::SignInPage => actions::signin_page::run(self, ctx),
         })
     }
 
