@@ -62,14 +62,14 @@ function createHooks(config, fail) {
   const callbacks = config.callbacks ?? {}
   const events = config.events ?? {}
   if (typeof callbacks !== 'object' || callbacks === null) fail('INVALID_CONFIG', '`callbacks` must be an object of functions: { signIn, session, redirect }.')
-  if (typeof events !== 'object' || events === null) fail('INVALID_CONFIG', '`events` must be an object of functions: { signIn, signOut, updateSession, error }.')
+  if (typeof events !== 'object' || events === null) fail('INVALID_CONFIG', '`events` must be an object of functions: { signIn, signOut, updateSession, error, createUser, linkAccount }.')
   for (const [name, fn] of Object.entries(callbacks)) {
     if (name === 'timeoutMs') continue
     if (!['signIn', 'session', 'redirect'].includes(name)) fail('INVALID_CONFIG', `callbacks.${name} is not a hook; use signIn, session or redirect (and timeoutMs).`)
     if (typeof fn !== 'function') fail('INVALID_CONFIG', `callbacks.${name} must be a function.`)
   }
   for (const [name, fn] of Object.entries(events)) {
-    if (!['signIn', 'signOut', 'updateSession', 'error'].includes(name)) fail('INVALID_CONFIG', `events.${name} is not an event; use signIn, signOut, updateSession or error.`)
+    if (!['signIn', 'signOut', 'updateSession', 'error', 'createUser', 'linkAccount'].includes(name)) fail('INVALID_CONFIG', `events.${name} is not an event; use signIn, signOut, updateSession, error, createUser or linkAccount.`)
     if (typeof fn !== 'function') fail('INVALID_CONFIG', `events.${name} must be a function.`)
   }
   // The core checks it (at most 60 s: HOOK_TIMEOUT_TOO_LONG) and derives the ticket's life from it.
@@ -100,9 +100,18 @@ function createHooks(config, fail) {
       })
     : config.oauth
 
-  const { callbacks: _c, events: _e, logger: _l, debug: _d, ...rest } = config
+  // email.send (SPEC §12): the function stays here; the core builds every message and decides
+  // who gets one. Delivery is fire and forget, so a slow or failing sender changes no answer.
+  const email = config.email
+  if (email !== undefined && (typeof email !== 'object' || email === null || typeof email.send !== 'function' || Object.keys(email).some((k) => k !== 'send'))) {
+    fail('INVALID_CONFIG', '`email` must be { send: async ({ to, kind, url, subject, text, html }) => { … } }.')
+  }
+  const send = email ? email.send : undefined
+
+  const { callbacks: _c, events: _e, logger: _l, debug: _d, email: _m, ...rest } = config
   const nativeConfig = {
     ...rest,
+    ...(send ? { email: { send: true } } : {}),
     oauth,
     hooks: {
       signIn: typeof callbacks.signIn === 'function',
@@ -144,6 +153,20 @@ function createHooks(config, fail) {
       }
     }
     if (r.events) for (const [name, payload] of JSON.parse(r.events)) emit(name, payload)
+    if (r.emails && send) for (const message of JSON.parse(r.emails)) deliver(message)
+  }
+
+  /** Hands one message to `email.send`, after the answer; a throw, rejection or timeout is logged. */
+  function deliver(message) {
+    Promise.resolve()
+      .then(() => withTimeout('email.send', () => send(message), timeoutMs))
+      .catch(() => report({ log: JSON.stringify([{ level: 'error', code: 'EMAIL_SEND_FAILED', message: `email.send failed for a ${message.kind} message.` }]) }))
+  }
+
+  /** The core's answer after the hooks; with a database a sign-in finishes asynchronously. */
+  function finish(native, request, ticket, result) {
+    const r = native.finishHooks(request, ticket, result)
+    return r === null ? native.finishHooksAsync(request, ticket, result) : r
   }
 
   /** Runs the hooks for a hand-off and returns the core's final response. */
@@ -155,24 +178,28 @@ function createHooks(config, fail) {
     try {
       if (h.kind === 'signIn') {
         let { user, account } = h
+        const userId = user && user.id
+        const isNewUser = h.isNewUser
         const profileFn = profileFns.get(h.provider)
         if (profileFn) {
           const tokens = { accessToken: account.accessToken, refreshToken: account.refreshToken, expiresAt: account.expiresAt, scope: account.scope, idToken: account.idToken, tokenType: account.tokenType }
           const partial = await withTimeout(`${h.provider}.profile`, () => profileFn(h.profile, tokens), timeoutMs)
           const next = JSON.parse(native.applyProfile(ticket, JSON.stringify(answer(partial))))
           ticket = next.ticket
-          user = next.user
+          user = userId === undefined ? next.user : { ...next.user, id: userId }
           account = { ...account, providerAccountId: user.sub }
         }
+        // With a database the hooks learn whether the sign-in creates the user.
+        const extra = isNewUser === undefined ? {} : { isNewUser }
         if (callbacks.signIn) {
-          const allowed = await withTimeout('callbacks.signIn', () => callbacks.signIn({ user, account, profile: h.profile }), timeoutMs)
+          const allowed = await withTimeout('callbacks.signIn', () => callbacks.signIn({ user, account, profile: h.profile, ...extra }), timeoutMs)
           result.signIn = answer(allowed)
         }
         // The later hooks run only when the sign-in may go on; the core judges every answer.
         if (!callbacks.signIn || result.signIn.value === true) {
           if (callbacks.session) {
             const session = { user, expires: new Date(Date.now() + maxAge * 1000).toISOString() }
-            const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session, user, account, profile: h.profile, trigger: 'signIn' }), timeoutMs)
+            const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session, user, account, profile: h.profile, trigger: 'signIn', ...extra }), timeoutMs)
             result.session = answer(shaped)
           }
           if (callbacks.redirect) {
@@ -183,18 +210,18 @@ function createHooks(config, fail) {
         const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session: h.session, user: h.session.user, trigger: 'update', data: h.data }), timeoutMs)
         result.session = answer(shaped)
       }
-      return native.finishHooks(request, ticket, JSON.stringify(result))
+      return await finish(native, request, ticket, JSON.stringify(result))
     } catch {
       // A hook threw, rejected, timed out or returned something that cannot be sent: the core
       // ends the sign-in on the error page (CALLBACK_ERROR), or refuses the update.
-      return native.finishHooks(request, h.ticket, JSON.stringify({ error: true }))
+      return finish(native, request, h.ticket, JSON.stringify({ error: true }))
     }
   }
 
   /** The core's final answer: after the hooks when it handed over, with events and logs reported. */
   async function complete(native, request, r) {
     if (r.hook) r = await settle(native, request, r)
-    if (r.events || r.log) report(r)
+    if (r.events || r.log || r.emails) report(r)
     return r
   }
 

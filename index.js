@@ -31,7 +31,7 @@ function envPrefix(id) {
 }
 
 function collectEnv(config) {
-  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'AURA_AUTH_RATE_LIMIT_URL', 'NODE_ENV']
+  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'AURA_AUTH_DATABASE_URL', 'AURA_AUTH_RATE_LIMIT_URL', 'NODE_ENV']
   for (const p of Array.isArray(config.oauth) ? config.oauth : []) {
     const id = typeof p === 'string' ? p : p && typeof p === 'object' ? p.id : undefined
     if (typeof id === 'string') for (const suffix of PROVIDER_ENV_SUFFIXES) names.push(`${envPrefix(id)}_${suffix}`)
@@ -100,6 +100,7 @@ async function fromWebRequest(request) {
     forwardedProto: h.get('x-forwarded-proto') ?? undefined,
     forwarded: h.get('forwarded') ?? undefined,
     forwardedFor: h.get('x-forwarded-for') ?? undefined,
+    userAgent: h.get('user-agent') ?? undefined,
     contentType: h.get('content-type') ?? undefined,
     csrfToken: h.get('x-csrf-token') ?? undefined,
     body,
@@ -143,6 +144,67 @@ function unavailable(error) {
     signInRedirect: fail,
     sealSessionForTesting: fail,
     panicForTesting: fail,
+    hasDatabase: () => false,
+    finishHooksAsync: fail,
+    importUser: fail,
+    ready: fail,
+    apiCall: fail,
+  }
+}
+
+/**
+ * With a database, the store connects, migrates and loads its revocation view on first use:
+ * the first request (and the first getSession) of an instance waits for that, once. If the
+ * database cannot be reached, requests go on (sign-ins fail with DATABASE_UNAVAILABLE, reads
+ * work) and the store is tried again at most every few seconds, in the background.
+ */
+function createStoreGate(native) {
+  let state = native.hasDatabase() ? 'idle' : 'ready'
+  let attempt = null
+  let lastFailure = 0
+  let lastCode = null
+  const RETRY_MS = 3000
+  function start() {
+    attempt = native.ready().then(
+      (text) => {
+        const out = JSON.parse(text)
+        if (out.ok) state = 'ready'
+        else {
+          state = 'failed'
+          lastFailure = Date.now()
+          // One line per kind of failure, not one per retry.
+          if (out.code !== lastCode) {
+            lastCode = out.code
+            console.error(`[aura-auth] error ${out.code}: ${out.message} Sign-ins fail until this is fixed; reads continue.`)
+          }
+        }
+        attempt = null
+      },
+      () => {
+        state = 'failed'
+        lastFailure = Date.now()
+        attempt = null
+      },
+    )
+    return attempt
+  }
+  return {
+    /** Whether a caller should wait (only before the first attempt finished). */
+    pending() {
+      if (state === 'ready') return false
+      if (state === 'failed') {
+        if (attempt === null && Date.now() - lastFailure >= RETRY_MS) start()
+        return false
+      }
+      return true
+    },
+    wait() {
+      if (state === 'idle') {
+        state = 'starting'
+        start()
+      }
+      return attempt || Promise.resolve()
+    },
   }
 }
 
@@ -196,7 +258,10 @@ function createAuth(config = {}) {
   // it cannot hold a session, so the native call is skipped (the answer is "signed out" either way).
   const sessionMarker = `${(config.cookies && config.cookies.prefix) || 'aura-auth'}.session`
 
+  const store = createStoreGate(native)
+
   async function handle(request) {
+    if (store.pending()) await store.wait()
     const req = await fromWebRequest(request)
     let r = native.handle(req)
     if (r === null) r = await native.handleAsync(req)
@@ -204,6 +269,14 @@ function createAuth(config = {}) {
   }
 
   const handlers = { GET: handle, POST: handle, HEAD: handle }
+
+  function readSession(cookie, proto) {
+    try {
+      return Promise.resolve(JSON.parse(native.getSession(cookie, proto)))
+    } catch (e) {
+      return Promise.reject(translateError(e))
+    }
+  }
 
   const api = {
     getSession(options) {
@@ -213,13 +286,35 @@ function createAuth(config = {}) {
         return Promise.resolve({ authenticated: false, session: null })
       }
       const proto = trustProxy ? headerOf(headers, 'x-forwarded-proto') : undefined
-      try {
-        return Promise.resolve(JSON.parse(native.getSession(cookie, proto)))
-      } catch (e) {
-        return Promise.reject(translateError(e))
-      }
+      // With a database the first read of an instance waits for the revocation view; every
+      // later read is the same synchronous native call as without one.
+      if (store.pending()) return store.wait().then(() => readSession(cookie, proto))
+      return readSession(cookie, proto)
     },
   }
+
+  /** The server API with a database: the native call by name, its coded error as AuraAuthError. */
+  async function dbCall(op, headers, args) {
+    const cookie = cookieOf(headers)
+    const proto = trustProxy ? headerOf(headers, 'x-forwarded-proto') : undefined
+    let out
+    try {
+      out = JSON.parse(await native.apiCall(op, cookie, proto, JSON.stringify(args || {})))
+    } catch (e) {
+      throw translateError(e)
+    }
+    if (!out.ok) throw new AuraAuthError(out.code, out.message)
+    return out.value
+  }
+  const headersOf = (o) => (o && (o.headers ?? (o.req && o.req.headers))) || undefined
+  api.listSessions = (options) => dbCall('listSessions', headersOf(options))
+  api.revokeSession = (options) => dbCall('revokeSession', headersOf(options), { sessionId: options && options.sessionId })
+  api.revokeOtherSessions = (options) => dbCall('revokeOtherSessions', headersOf(options))
+  api.revokeUserSessions = (userId) => dbCall('revokeUserSessions', undefined, { userId })
+  api.listAccounts = (options) => dbCall('listAccounts', headersOf(options))
+  api.unlinkAccount = (options) =>
+    dbCall('unlinkAccount', headersOf(options), { provider: options && options.provider, providerAccountId: options && options.providerAccountId })
+  api.deleteUser = (userId) => dbCall('deleteUser', undefined, { userId })
 
   /**
    * The stored access token of `providerId` for the signed-in user (`storeTokens`), refreshed
@@ -251,6 +346,18 @@ function createAuth(config = {}) {
   }
   api.getAccessToken = getAccessToken
 
+  /** Moves a user here with their existing password hash (bcrypt, scrypt, argon2): SPEC §12. */
+  api.importUser = async function importUser(user) {
+    let out
+    try {
+      out = JSON.parse(await native.importUser(JSON.stringify(user ?? {})))
+    } catch (e) {
+      throw translateError(e)
+    }
+    if (out.error) throw new AuraAuthError(out.error.code, out.error.message)
+    return out
+  }
+
   const internal = {
     /** Test support: a Cookie header value holding a session for `user`. */
     sealSessionForTesting(user, options = {}) {
@@ -269,7 +376,7 @@ function createAuth(config = {}) {
   // SPEC §15: auth.proxy, auth.withSession, auth.requireSession (protect.js).
   const { proxy, withSession, requireSession } = createProtection({ native, api, AuraAuthError, toWebResponse, translateError })
 
-  return { handlers, api, handler: createNodeHandler(native, hooks), proxy, withSession, requireSession, internal }
+  return { handlers, api, handler: createNodeHandler(native, hooks, store), proxy, withSession, requireSession, internal }
 }
 
 // The built-in provider ids (the Rust core holds their descriptions). Each has a helper named

@@ -71,6 +71,7 @@ function requestOf(req, method, body) {
     // The peer address, for per-IP rate limits (X-Forwarded-For counts only with trusted proxies).
     ip: (req.socket && req.socket.remoteAddress) || undefined,
     forwardedFor: one(h['x-forwarded-for'], ','),
+    userAgent: one(h['user-agent']),
     contentType: one(h['content-type']),
     csrfToken: one(h['x-csrf-token']),
     body: body === TOO_LARGE ? undefined : body,
@@ -96,8 +97,10 @@ function writeNode(res, r, method) {
   res.end(method === 'HEAD' || !r.body ? undefined : r.body)
 }
 
-function createNodeHandler(native, hooks) {
+function createNodeHandler(native, hooks, store) {
   return function handler(req, res) {
+    // With a database, an instance's first request waits for the store once.
+    if (store && store.pending()) return store.wait().then(() => handler(req, res))
     const method = (req.method || 'GET').toUpperCase()
     if (method === 'GET' || method === 'HEAD') {
       // No body to wait for: stay synchronous unless the core needs the network or hooks.

@@ -13,6 +13,7 @@ pub mod actions;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod hooks;
 pub mod http;
@@ -23,6 +24,7 @@ pub mod random;
 pub mod ratelimit;
 pub mod seal;
 pub mod session;
+pub mod store;
 
 #[cfg(feature = "node")]
 mod binding;

@@ -1,13 +1,17 @@
 //! One module per endpoint, plus the helpers they share.
 
 pub mod access_token;
+pub mod accounts;
 pub mod callback;
 pub mod csrf;
+pub mod email;
 pub mod error_page;
 pub mod hooked;
 pub mod limited;
 pub mod providers;
 pub mod session;
+pub mod sessions;
+pub mod sign_in_user;
 pub mod signin;
 pub mod signin_page;
 pub mod signout;

@@ -20,6 +20,10 @@ enum NeedsNetwork<'p> {
     Discovery(&'p ProviderRuntime),
     /// A sign-out that revokes stored tokens, or needs the provider's end-session endpoint.
     SignOut(&'p ProviderRuntime),
+    /// A request that reads or writes the database (sign-out's row, the sessions endpoints).
+    Store,
+    /// The email endpoints (SPEC §12) wait on the store and on password hashing.
+    Email(crate::http::router::EmailRoute),
 }
 
 impl Auth {
@@ -57,6 +61,12 @@ impl Auth {
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
+            Err(NeedsNetwork::Email(which)) => actions::email::run(self, &ctx, req, which).await,
+            Err(NeedsNetwork::Store) => match r {
+                Route::Sessions => actions::sessions::run_list(self, &ctx).await,
+                Route::SessionsRevoke => actions::sessions::run_revoke(self, &ctx, req).await,
+                _ => actions::signout::run_with_store(self, &ctx, req).await,
+            },
         };
         self.finish(req, resp)
     }
@@ -83,7 +93,14 @@ impl Auth {
         let ctx = Context::new(&self.config, req)
             .map_err(|e| Box::new(Response::error(400, e.code, &e.message)))?;
         // Route on the raw (still percent-encoded) path: ids with `%` never match a provider.
-        let r = match route(&self.config.base_path, ctx.url.path()) {
+        let (passwords, magic) = self
+            .config
+            .credentials
+            .as_ref()
+            .map_or((false, false), |c| (c.passwords, c.magic_link));
+        let r = match route(&self.config.base_path, ctx.url.path())
+            .and_then(|r| r.email(passwords, magic))
+        {
             Some(r) => r,
             None => {
                 return Err(Box::new(Response::error(
@@ -137,11 +154,20 @@ impl Auth {
             }
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
+            Route::SignOut | Route::Sessions | Route::SessionsRevoke if self.store.is_some() => {
+                return Err(NeedsNetwork::Store)
+            }
+            Route::Sessions | Route::SessionsRevoke => Response::error(
+                404,
+                "DATABASE_REQUIRED",
+                "Sessions are listed only with a database (`database` in createAuth).",
+            ),
             Route::SignOut => match actions::signout::run(self, ctx, req) {
                 Ok(resp) => resp,
                 Err(p) => return Err(NeedsNetwork::SignOut(p)),
             },
             Route::Providers => actions::providers::run(self, ctx),
+            Route::Email(which) => return Err(NeedsNetwork::Email(*which)),
             Route::Error => actions::error_page::run(self, ctx),
             Route::SignInPage => actions::signin_page::run(self, ctx),
         })
@@ -174,13 +200,38 @@ impl Auth {
 
     /// Completes a sign-in or session update after the app's hooks ran: `req` is the request
     /// that was handed off, `ticket` the sealed hand-off, `result` the hooks' results (JSON).
-    pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Response {
+    /// With a database a sign-in writes rows: `None`, and [`Auth::finish_hooks_async`] finishes.
+    pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Option<Response> {
+        if self.store.is_some() {
+            if let Ok((_, Route::Callback(_) | Route::Email(_))) = self.prepare(req) {
+                return None;
+            }
+        }
         let resp = match self.prepare(req) {
             Ok((ctx, Route::Callback(_))) => {
                 actions::hooked::finish_sign_in(self, &ctx, ticket, result)
             }
             Ok((ctx, Route::Session)) => actions::hooked::finish_update(self, &ctx, ticket, result),
             Ok(_) => Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here."),
+            Err(resp) => *resp,
+        };
+        Some(self.finish(req, resp))
+    }
+
+    /// The sign-in after the app's hooks, with a database (user, account and session rows).
+    pub async fn finish_hooks_async(&self, req: &Request, ticket: &str, result: &str) -> Response {
+        let resp = match self.prepare(req) {
+            Ok((ctx, Route::Callback(_))) => {
+                actions::hooked::finish_sign_in_async(self, &ctx, req, ticket, result).await
+            }
+            Ok((ctx, Route::Email(_))) => {
+                actions::email::hooks::finish(self, &ctx, req, ticket, result).await
+            }
+            Ok(_) => {
+                return self.finish_hooks(req, ticket, result).unwrap_or_else(|| {
+                    Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here.")
+                })
+            }
             Err(resp) => *resp,
         };
         self.finish(req, resp)
@@ -194,7 +245,11 @@ impl Auth {
         let user: User = serde_json::from_value(t.user.clone())
             .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
         let user = apply_profile(&user, &partial, t.oidc)?;
-        let user_value = serde_json::to_value(&user).unwrap_or_default();
+        let mut user_value = serde_json::to_value(&user).unwrap_or_default();
+        // With a database the ticket's user carries the id the hooks are told; keep it.
+        if let (Some(id), Some(m)) = (t.user.get("id").cloned(), user_value.as_object_mut()) {
+            m.insert("id".into(), id);
+        }
         t.user = user_value.clone();
         if let Some(a) = t.account.as_mut() {
             a.provider_account_id = user.sub.clone();

@@ -19,6 +19,7 @@ use crate::session::{self, SessionData, SIGNED_OUT_JSON};
 
 pub use crate::oauth::runtime::ProviderRuntime;
 
+pub mod api;
 mod dispatch;
 mod host_check;
 
@@ -38,6 +39,10 @@ pub struct Auth {
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
     /// SPEC §13; `None` when rate limiting is off.
     pub limiter: Option<RateLimiter>,
+    /// The user store (SPEC §11), when `database` is configured; nothing connects until used.
+    pub store: Option<Arc<crate::store::Store>>,
+    /// What the email flows use of the database (SPEC §12).
+    pub(crate) credential_store: Option<Arc<dyn crate::credentials::store::CredentialStore>>,
     /// Whether the sign-in host warning was given (see `host_check`).
     host_warned: std::sync::atomic::AtomicBool,
 }
@@ -56,14 +61,45 @@ impl Auth {
             .clone()
             .map(|rl| RateLimiter::new(rl, &config.cookie_prefix, config.trusted_proxy_headers))
             .transpose()?;
+        let store = config.database.clone().map(|d| {
+            Arc::new(
+                crate::store::Store::new(d)
+                    .with_max_life(config.max_duration)
+                    .with_revocations(config.revocations.clone()),
+            )
+        });
+        // The email flows (SPEC §12) reach the same store through their own small trait.
+        let credential_store = store
+            .clone()
+            .filter(|_| config.credentials.is_some())
+            .map(|s| s as Arc<dyn crate::credentials::store::CredentialStore>);
         Ok(Auth {
             limiter,
+            credential_store,
+            store,
             host_warned: Default::default(),
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,
             refreshing: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The store the email flows use, when `credentials` or `magicLink` is on.
+    pub fn credential_store(&self) -> Option<Arc<dyn crate::credentials::store::CredentialStore>> {
+        self.credential_store.clone()
+    }
+
+    /// `api.importUser` (SPEC §12): JSON `{ id }`.
+    pub async fn import_user(&self, input: &str) -> Result<String> {
+        let store = self.credential_store().ok_or_else(|| {
+            AuthError::new(
+                "CREDENTIALS_DISABLED",
+                "importUser needs `credentials: { enabled: true }` and a `database`.",
+            )
+        })?;
+        self.ready().await?;
+        crate::credentials::import::import_user(store.as_ref(), input).await
     }
 
     pub fn warnings(&self) -> &[String] {
@@ -84,16 +120,24 @@ impl Auth {
     /// says which scheme the app uses (no `baseURL`, no trusted proxy header), each name is tried
     /// with its own associated data, so a value sealed for one name never opens as the other.
     pub fn session_json(&self, cookie: Option<&str>, forwarded_proto: Option<&str>) -> String {
+        match self.session_from_header(cookie, forwarded_proto) {
+            Some(s) => s.to_json(),
+            None => SIGNED_OUT_JSON.to_string(),
+        }
+    }
+
+    /// The session a Cookie header holds, as `api.getSession` reads it (no I/O).
+    pub fn session_from_header(
+        &self,
+        cookie: Option<&str>,
+        forwarded_proto: Option<&str>,
+    ) -> Option<SessionData> {
         let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
         let c = &self.config;
-        let found = match session_scheme(c, forwarded_proto) {
+        match session_scheme(c, forwarded_proto) {
             Some(secure) => session::read(c, &cookies, &c.names(secure).session),
             None => session::read(c, &cookies, &c.names_https.session)
                 .or_else(|| session::read(c, &cookies, &c.names_http.session)),
-        };
-        match found {
-            Some(s) => s.to_json(),
-            None => SIGNED_OUT_JSON.to_string(),
         }
     }
 
@@ -106,7 +150,15 @@ impl Auth {
                 "sealSessionForTesting mints sessions without a sign-in and does not work when NODE_ENV is production.",
             ));
         }
-        let data = SessionData::new(&user.bounded()?, &self.config);
+        let mut data = SessionData::new(&user.bounded()?, &self.config);
+        if self.store.is_some() {
+            // With a database a session names a row; this one has none, so it can be read but
+            // never listed or revoked.
+            data.handle = Some(session::SessionHandle {
+                id: crate::random::bytes(16).try_into().unwrap_or_default(),
+                secret: crate::random::bytes(32).try_into().unwrap_or([0; 32]),
+            });
+        }
         let names = self.config.names(secure);
         let empty = RequestCookies::parse(None);
         Ok(crate::seal::cookies::set_chunked(

@@ -11,7 +11,7 @@ use crate::error::{AuthError, Result};
 mod hooks;
 pub mod suggest;
 mod tokens;
-mod validate;
+pub(crate) mod validate;
 pub use hooks::Hooks;
 pub use tokens::TokenOptions;
 pub(crate) use validate::config_path;
@@ -86,6 +86,14 @@ pub struct ConfigInput {
     pub hooks: Hooks,
     /// SPEC §13 (see `ratelimit::config`).
     pub rate_limit: Option<RateLimitInput>,
+    /// SPEC §12 (see `crate::credentials`).
+    pub credentials: Option<crate::credentials::CredentialsInput>,
+    pub magic_link: Option<crate::credentials::MagicLinkInput>,
+    pub email: Option<crate::credentials::EmailInput>,
+    /// SPEC §11: the user store (`"sqlite:…"`, `"postgres://…"`, or `{ url, tablePrefix, migrate }`).
+    pub database: Option<crate::store::DatabaseInput>,
+    #[serde(default)]
+    pub account: crate::store::config::AccountInput,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -125,7 +133,16 @@ pub struct Config {
     pub hooks: Hooks,
     /// `None`: rate limiting is off (the default outside production).
     pub rate_limit: Option<RateLimitConfig>,
+    /// Email and password, magic links (SPEC §12), when on.
+    pub credentials: Option<crate::credentials::Settings>,
     pub warnings: Vec<String>,
+    /// The user store, when `database` (or `AURA_AUTH_DATABASE_URL`) is set.
+    pub database: Option<crate::store::DatabaseConfig>,
+    /// Providers whose verified emails link to an existing user with that email.
+    pub trusted_providers: Vec<String>,
+    /// With a database: the revoked sessions every session read checks (kept current by the
+    /// store; see `store::revocations`).
+    pub revocations: Option<std::sync::Arc<crate::store::revocations::Revocations>>,
 }
 
 fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
@@ -305,10 +322,20 @@ impl Config {
             ));
         }
 
-        if c.oauth.is_empty() {
+        let database = crate::store::DatabaseConfig::from_input(
+            c.database,
+            env_value(&env, crate::store::config::ENV_NAME),
+        )?;
+        let credentials = crate::credentials::Settings::from_input(
+            c.credentials,
+            c.magic_link,
+            c.email,
+            database.is_some(),
+        )?;
+        if c.oauth.is_empty() && credentials.is_none() {
             return Err(AuthError::new(
                 "NO_PROVIDERS",
-                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set.",
+                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set, or turn on `credentials` or `magicLink`.",
             ));
         }
         let mut providers_out: Vec<ProviderSpec> = Vec::with_capacity(c.oauth.len());
@@ -337,8 +364,21 @@ impl Config {
             c.trusted_proxy_headers,
             &mut warnings,
         )?;
+        let trusted_providers = c.account.linking.trusted_providers;
+        if let Some(unknown) = trusted_providers
+            .iter()
+            .find(|id| !providers_out.iter().any(|p| &p.id == *id))
+        {
+            return Err(AuthError::new(
+                "INVALID_ACCOUNT_LINKING",
+                format!("account.linking.trustedProviders names `{unknown}`, which is not a configured provider."),
+            ));
+        }
 
         Ok(Config {
+            revocations: database.as_ref().map(|_| Default::default()),
+            database,
+            trusted_providers,
             base_path,
             base_origin,
             keys: Keyring::new(&secrets, &salt),
@@ -357,6 +397,7 @@ impl Config {
             max_response_bytes,
             providers: providers_out,
             token_options,
+            credentials,
             hooks: {
                 c.hooks.validate()?;
                 c.hooks

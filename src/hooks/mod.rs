@@ -24,7 +24,7 @@ pub use answers::{
 };
 
 /// The user fields that come from the provider only: a hook's copy of them is ignored.
-const IDENTITY: &[&str] = &["sub", "provider", "email", "emailVerified"];
+const IDENTITY: &[&str] = &["id", "sub", "provider", "email", "emailVerified"];
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -54,6 +54,9 @@ pub struct Ticket {
     /// Sign-in: the (already checked) redirect target.
     #[serde(default)]
     pub target: String,
+    /// Sign-in with a database: the signed-in user a `link: true` sign-in joins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_user: Option<String>,
     pub exp: u64,
 }
 
@@ -78,6 +81,7 @@ impl Ticket {
             account: None,
             oidc: false,
             target: String::new(),
+            link_user: None,
             exp: clock::now() + hooks.ticket_ttl(),
         }
     }
