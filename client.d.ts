@@ -74,6 +74,43 @@ export interface AuthClient {
    * re-seals the session (403 `UPDATE_NOT_ALLOWED` without that hook). Other tabs refetch.
    */
   updateSession(data: unknown): Promise<UpdateSessionResult>
+  /** Passkeys (WebAuthn), when the server has `passkeys` and a `database`. Every method resolves; none rejects. */
+  readonly passkey: PasskeyClient
+}
+
+/** A passkey as `GET /passkeys` lists it. */
+export interface PasskeyInfo {
+  /** The credential id (base64url): pass it to `passkey.delete`. */
+  id: string
+  name: string
+  createdAt: string
+  lastUsedAt: string | null
+  /** BE flag: the passkey may be synced to other devices. */
+  backupEligible: boolean
+  /** BS flag: the passkey is synced (backed up) now. */
+  backedUp: boolean
+  transports: string[]
+}
+
+export interface PasskeySignInOptions {
+  /** Navigate after signing in (default `true`). With `false` the URL is returned instead. */
+  redirect?: boolean
+  /** Where to land after signing in (the server validates it). Default: the current page. */
+  redirectTo?: string
+}
+
+export interface PasskeyClient {
+  /**
+   * Makes a passkey for the signed-in user and stores it. Errors: `PASSKEY_UNSUPPORTED`, `PASSKEY_CANCELLED`
+   * (the user dismissed the dialog), `PASSKEY_EXISTS`, or the server's codes (`UNAUTHENTICATED`, `PASSKEY_USER_NOT_VERIFIED`, …).
+   */
+  register(options?: { name?: string }): Promise<{ ok: true; passkey: PasskeyInfo; error?: undefined } | { ok: false; passkey?: undefined; error: AuthClientError }>
+  /** Signs in with a discoverable passkey (the browser shows the account picker) and sets the session cookie. */
+  signIn(options?: PasskeySignInOptions): Promise<AuthClientResult>
+  /** The signed-in user's passkeys. */
+  list(): Promise<{ ok: true; passkeys: PasskeyInfo[]; error?: undefined } | { ok: false; passkeys?: undefined; error: AuthClientError }>
+  /** Removes a passkey by id; 409 `LAST_ACCOUNT` when it is the user's only way to sign in. */
+  delete(id: string): Promise<{ ok: true; error?: undefined } | { ok: false; error: AuthClientError }>
 }
 
 export type UpdateSessionResult =

@@ -220,6 +220,19 @@ export interface AuthConfig {
   logger?: { level?: LogLevel; log?: (entry: LogEntry) => void }
   /** Shorthand for `logger: { level: "debug" }`. */
   debug?: boolean
+  /** Passkeys (WebAuthn); needs a `database`. See docs/passkeys.md. */
+  passkeys?: PasskeysConfig
+}
+
+export interface PasskeysConfig {
+  /** The app's name as the browser and authenticator show it, e.g. "Example". */
+  rpName: string
+  /** The relying-party ID (a domain, no scheme or port). Default: baseURL's host. */
+  rpID?: string
+  /** Exact origins ceremonies may come from (each on rpID or a subdomain). Default: [baseURL]. */
+  origins?: string[]
+  /** "required" (default): the authenticator must verify the user (PIN/biometrics), enforced on the server. */
+  userVerification?: "required" | "preferred"
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */

@@ -98,6 +98,8 @@ enum NeedsNetwork<'p> {
     Discovery(&'p ProviderRuntime),
     /// A sign-out that revokes stored tokens, or needs the provider's end-session endpoint.
     SignOut(&'p ProviderRuntime),
+    /// A passkey endpoint: the store holds challenges and credentials.
+    Passkey(actions::passkeys::Step),
 }
 
 /// One refresh per refresh token at a time (single flight; see `access_token`).
@@ -109,6 +111,17 @@ pub struct Auth {
     pub providers: Vec<ProviderRuntime>,
     /// In-flight and just-finished refreshes (see `access_token`).
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
+    /// Where passkeys and their challenges live (the database store), when configured.
+    pub passkey_store: Option<Arc<dyn crate::passkeys::store::PasskeyStore>>,
+}
+
+/// A passkey endpoint on an instance without `passkeys` (or without a database to keep them).
+fn passkeys_off() -> Response {
+    Response::error(
+        404,
+        "PASSKEYS_NOT_CONFIGURED",
+        "Passkeys are not enabled: configure `passkeys: { rpName }` and a `database`.",
+    )
 }
 
 impl Auth {
@@ -125,6 +138,7 @@ impl Auth {
             config,
             providers,
             refreshing: Mutex::new(HashMap::new()),
+            passkey_store: None,
         })
     }
 
@@ -212,6 +226,14 @@ impl Auth {
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
+            Err(NeedsNetwork::Passkey(step)) => {
+                match (&self.config.passkeys, &self.passkey_store) {
+                    (Some(cfg), Some(store)) => {
+                        actions::passkeys::run(self, &ctx, req, step, cfg, store.as_ref()).await
+                    }
+                    _ => passkeys_off(),
+                }
+            }
         };
         self.finish(req, resp)
     }
@@ -297,6 +319,10 @@ impl Auth {
                 Err(p) => return Err(NeedsNetwork::SignOut(p)),
             },
             Route::Providers => actions::providers::run(self, ctx),
+            Route::Passkey(step) => match (&self.config.passkeys, &self.passkey_store) {
+                (Some(_), Some(_)) => return Err(NeedsNetwork::Passkey(*step)),
+                _ => passkeys_off(),
+            },
             Route::Error => actions::error_page::run(ctx),
         })
     }
@@ -321,6 +347,9 @@ impl Auth {
                 actions::hooked::finish_sign_in(self, &ctx, ticket, result)
             }
             Ok((ctx, Route::Session)) => actions::hooked::finish_update(self, &ctx, ticket, result),
+            Ok((ctx, Route::Passkey(actions::passkeys::Step::SignIn))) => {
+                actions::passkeys::after_hooks(self, &ctx, ticket, result)
+            }
             Ok(_) => Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here."),
             Err(resp) => *resp,
         };

@@ -79,6 +79,8 @@ pub struct ConfigInput {
     pub pages: PagesInput,
     #[serde(default)]
     pub http: HttpInput,
+    /// Passkeys (SPEC §14).
+    pub passkeys: Option<crate::passkeys::config::PasskeysInput>,
     /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
     #[serde(default)]
     pub hooks: Hooks,
@@ -119,6 +121,8 @@ pub struct Config {
     /// Per provider (same order): `storeTokens`, `revokeTokens` and their endpoints.
     pub token_options: Vec<TokenOptions>,
     pub hooks: Hooks,
+    /// `passkeys`, validated (RP ID, origins, user verification).
+    pub passkeys: Option<crate::passkeys::config::PasskeyConfig>,
     pub warnings: Vec<String>,
 }
 
@@ -377,7 +381,13 @@ impl Config {
             providers_out.push(spec);
         }
 
+        let passkeys = c
+            .passkeys
+            .map(|p| crate::passkeys::config::validate(p, base_origin.as_ref()))
+            .transpose()?;
+
         Ok(Config {
+            passkeys,
             base_path,
             base_origin,
             keys: Keyring::new(&secrets, &salt),

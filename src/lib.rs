@@ -19,6 +19,7 @@ pub mod hooks;
 pub mod log;
 pub mod oidc;
 pub mod outbound;
+pub mod passkeys;
 pub mod providers;
 pub mod random;
 pub mod redirect;

@@ -25,7 +25,7 @@ pub fn finish_sign_in(auth: &Auth, ctx: &Context, ticket: &str, result: &str) ->
     }
 }
 
-fn sign_in(
+pub(crate) fn sign_in(
     auth: &Auth,
     ctx: &Context,
     ticket: &str,

@@ -4,6 +4,7 @@ pub mod callback;
 pub mod csrf;
 pub mod error_page;
 pub mod hooked;
+pub mod passkeys;
 pub mod providers;
 pub mod session;
 pub mod signin;
