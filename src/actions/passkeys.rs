@@ -41,6 +41,9 @@ const REG: &str = "passkey-register:";
 const AUTH: &str = "passkey-signin:";
 const MAX_NAME: usize = 64;
 
+/// An answer, or the response that refuses (boxed: a `Response` is large).
+type Out<T> = Result<T, Box<Response>>;
+
 /// What is kept for a challenge: the ceremony's state, and for a registration the user it is for.
 #[derive(Serialize, Deserialize)]
 struct Kept {
@@ -106,7 +109,7 @@ fn store_failed(e: &crate::AuthError) -> Response {
     Response::error(status, e.code, &e.message)
 }
 
-fn signed_in_user(auth: &Auth, ctx: &Context) -> Result<String, Response> {
+fn signed_in_user(auth: &Auth, ctx: &Context) -> Out<String> {
     let s = session::read(&auth.config, &ctx.cookies, &ctx.names.session)
         .ok_or_else(|| Response::error(401, "UNAUTHENTICATED", "Sign in first."))?;
     let user: Value = serde_json::from_str(&s.user_json).unwrap_or(Value::Null);
@@ -115,11 +118,11 @@ fn signed_in_user(auth: &Auth, ctx: &Context) -> Result<String, Response> {
         .filter(|id| !id.is_empty())
         .map(str::to_string)
         .ok_or_else(|| {
-            Response::error(
+            Box::new(Response::error(
                 401,
                 "UNAUTHENTICATED",
                 "This session has no user id (it was made before the database was configured); sign in again.",
-            )
+            ))
         })
 }
 
@@ -146,30 +149,30 @@ pub async fn run(
         Step::List => list(auth, ctx, store).await,
         Step::Delete => delete(auth, ctx, req, store).await,
     };
-    result.unwrap_or_else(|resp| resp)
+    result.unwrap_or_else(|resp| *resp)
 }
 
-async fn keep(store: &dyn PasskeyStore, key: String, kept: &Kept) -> Result<(), Response> {
+async fn keep(store: &dyn PasskeyStore, key: String, kept: &Kept) -> Out<()> {
     let value = serde_json::to_vec(kept).unwrap_or_default();
     store
         .put_challenge(&key, &value, clock::now() + CHALLENGE_TTL_SECS)
         .await
-        .map_err(|e| store_failed(&e))
+        .map_err(|e| Box::new(store_failed(&e)))
 }
 
 /// Takes (single use) the state kept under `key`; nothing kept (never issued, used, expired) is
 /// `PASSKEY_CHALLENGE_INVALID`.
-async fn take(store: &dyn PasskeyStore, key: &str) -> Result<Kept, Response> {
+async fn take(store: &dyn PasskeyStore, key: &str) -> Out<Kept> {
     let kept = store
         .take_challenge(key)
         .await
         .map_err(|e| store_failed(&e))?;
     kept.and_then(|v| serde_json::from_slice::<Kept>(&v).ok())
         .ok_or_else(|| {
-            refused(&Refusal {
+            Box::new(refused(&Refusal {
                 code: "PASSKEY_CHALLENGE_INVALID",
                 detail: "no live challenge".into(),
-            })
+            }))
         })
 }
 
@@ -178,7 +181,7 @@ async fn register_options(
     ctx: &Context<'_>,
     cfg: &PasskeyConfig,
     store: &dyn PasskeyStore,
-) -> Result<Response, Response> {
+) -> Out<Response> {
     let user_id = signed_in_user(auth, ctx)?;
     let user = store
         .passkey_user(&user_id)
@@ -225,17 +228,17 @@ async fn register(
     req: &Request,
     cfg: &PasskeyConfig,
     store: &dyn PasskeyStore,
-) -> Result<Response, Response> {
+) -> Out<Response> {
     let user_id = signed_in_user(auth, ctx)?;
     let body = body(req);
     let response = body["response"].to_string();
     let key = ceremony::registration_key(&response).map_err(|r| refused(&r))?;
     let kept = take(store, &format!("{REG}{key}")).await?;
     if kept.user.as_deref() != Some(user_id.as_str()) {
-        return Err(refused(&Refusal {
+        return Err(Box::new(refused(&Refusal {
             code: "PASSKEY_CHALLENGE_INVALID",
             detail: "the challenge was issued to another user".into(),
-        }));
+        })));
     }
     let state = crate::b64::decode(&kept.state).unwrap_or_default();
     let credential =
@@ -272,10 +275,7 @@ async fn register(
     )))
 }
 
-async fn sign_in_options(
-    cfg: &PasskeyConfig,
-    store: &dyn PasskeyStore,
-) -> Result<Response, Response> {
+async fn sign_in_options(cfg: &PasskeyConfig, store: &dyn PasskeyStore) -> Out<Response> {
     let started =
         ceremony::start_sign_in(cfg).map_err(|e| Response::error(500, e.code, &e.message))?;
     let kept = Kept {
@@ -295,7 +295,7 @@ async fn sign_in(
     req: &Request,
     cfg: &PasskeyConfig,
     store: &dyn PasskeyStore,
-) -> Result<Response, Response> {
+) -> Out<Response> {
     let body = body(req);
     let assertion =
         ceremony::parse_assertion(&body["response"].to_string()).map_err(|r| refused(&r))?;
@@ -312,7 +312,7 @@ async fn sign_in(
         .map_err(|e| store_failed(&e))?
         .ok_or_else(unknown)?;
     if row.credential.user_handle != assertion.user_handle {
-        return Err(unknown());
+        return Err(Box::new(unknown()));
     }
     let state = crate::b64::decode(&kept.state).unwrap_or_default();
     let updated = ceremony::finish_sign_in(cfg, &state, &assertion, &row.credential)
@@ -341,7 +341,7 @@ fn session_for(
     user: &PasskeyUser,
     credential_id: &str,
     target: &str,
-) -> Result<Response, Response> {
+) -> Out<Response> {
     let profile = User {
         sub: user.id.clone(),
         name: user.name.clone(),
@@ -454,11 +454,7 @@ fn iso(secs: i64) -> String {
     clock::iso8601(secs.max(0) as u64)
 }
 
-async fn list(
-    auth: &Auth,
-    ctx: &Context<'_>,
-    store: &dyn PasskeyStore,
-) -> Result<Response, Response> {
+async fn list(auth: &Auth, ctx: &Context<'_>, store: &dyn PasskeyStore) -> Out<Response> {
     let user_id = signed_in_user(auth, ctx)?;
     let rows = store
         .list_passkeys(&user_id)
@@ -476,26 +472,26 @@ async fn delete(
     ctx: &Context<'_>,
     req: &Request,
     store: &dyn PasskeyStore,
-) -> Result<Response, Response> {
+) -> Out<Response> {
     let user_id = signed_in_user(auth, ctx)?;
     let body = body(req);
     let Some(id) = body["id"]
         .as_str()
         .filter(|i| !i.is_empty() && i.len() <= 1400)
     else {
-        return Err(Response::error(
+        return Err(Box::new(Response::error(
             400,
             "BAD_REQUEST",
             "Send the passkey's `id`.",
-        ));
+        )));
     };
     match store.delete_passkey(&user_id, id).await {
         Ok(true) => Ok(Response::json(200, &serde_json::json!({ "ok": true }))),
-        Ok(false) => Err(Response::error(
+        Ok(false) => Err(Box::new(Response::error(
             404,
             "PASSKEY_NOT_FOUND",
             "You have no passkey with this id.",
-        )),
-        Err(e) => Err(store_failed(&e)),
+        ))),
+        Err(e) => Err(Box::new(store_failed(&e))),
     }
 }
