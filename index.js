@@ -30,7 +30,7 @@ function envPrefix(id) {
 }
 
 function collectEnv(config) {
-  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'NODE_ENV']
+  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'AURA_AUTH_DATABASE_URL', 'NODE_ENV']
   for (const p of Array.isArray(config.oauth) ? config.oauth : []) {
     const id = typeof p === 'string' ? p : p && typeof p === 'object' ? p.id : undefined
     if (typeof id === 'string') for (const suffix of PROVIDER_ENV_SUFFIXES) names.push(`${envPrefix(id)}_${suffix}`)

@@ -1,7 +1,7 @@
 //! `cargo run --release --example hot_path`: time the core's getSession path without Node.
 use std::time::Instant;
 
-use aura_auth::providers::profile::User;
+use aura_auth::oauth::providers::profile::User;
 use aura_auth::Auth;
 
 fn main() {

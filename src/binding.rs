@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::providers::profile::User;
+use crate::oauth::providers::profile::User;
 use crate::{Auth, AuthError, Request, Response};
 
 #[napi(object)]

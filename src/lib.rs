@@ -1,42 +1,32 @@
 //! Native core of `@aura-stack/auth`: OAuth 2.0 / OpenID Connect sign-in and sealed, stateless
 //! session cookies. The protocol code here knows nothing of Node; `binding` (feature `node`)
 //! is the only module that does.
+//!
+//! The folders are layers; imports point down this list only:
+//! `auth` (the configured instance and the dispatcher) → `actions` (one file per endpoint) →
+//! `hooks`, `oauth` (providers, OIDC, tokens), `session` (what a signed-in browser holds) →
+//! `config` → `http` (the web boundary), `seal` (keys, sealing, cookies) → leaves
+//! (`error`, `log`, `clock`, `random`). `docs/DESIGN.md` has the map.
 
-pub mod access_token;
-pub mod account;
 pub mod actions;
 pub mod auth;
-pub mod b64;
 pub mod clock;
 pub mod config;
-pub mod context;
-pub mod cookies;
-pub mod crypto;
-pub mod endpoints;
 pub mod error;
-pub mod flow;
 pub mod hooks;
+pub mod http;
 pub mod log;
-pub mod oidc;
-pub mod outbound;
+pub mod oauth;
 pub mod passkeys;
-pub mod providers;
 pub mod random;
-pub mod redirect;
-pub mod request;
-pub mod response;
-pub mod router;
-pub mod secret;
+pub mod seal;
 pub mod session;
-pub mod token_calls;
-pub mod token_endpoint;
-pub mod tokens;
-pub mod url_policy;
+pub mod store;
 
 #[cfg(feature = "node")]
 mod binding;
 
 pub use auth::Auth;
 pub use error::AuthError;
-pub use request::Request;
-pub use response::Response;
+pub use http::request::Request;
+pub use http::response::Response;

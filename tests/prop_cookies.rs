@@ -1,7 +1,9 @@
-//! Property tests: Cookie header parsing (`aura_auth::cookies::RequestCookies`) and chunking.
+//! Property tests: Cookie header parsing (`aura_auth::seal::cookies::RequestCookies`) and chunking.
 //! `PROPTEST_CASES=N cargo test --test prop_cookies` raises the case count (default 256).
 
-use aura_auth::cookies::{set_chunked, RequestCookies, CHUNK_SIZE, MAX_CHUNKS, MAX_COOKIE_HEADER};
+use aura_auth::seal::cookies::{
+    set_chunked, RequestCookies, CHUNK_SIZE, MAX_CHUNKS, MAX_COOKIE_HEADER,
+};
 use cookie::SameSite;
 use proptest::prelude::*;
 

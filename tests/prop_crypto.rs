@@ -1,6 +1,6 @@
-//! Property tests: sealed-token opening (`aura_auth::crypto::Keyring::open`).
+//! Property tests: sealed-token opening (`aura_auth::seal::crypto::Keyring::open`).
 
-use aura_auth::crypto::{associated_data, Keyring, Purpose};
+use aura_auth::seal::crypto::{associated_data, Keyring, Purpose};
 use proptest::prelude::*;
 
 fn ring() -> Keyring {

@@ -1,9 +1,9 @@
-//! Property tests: redirect validation (`aura_auth::redirect::safe_redirect`).
+//! Property tests: redirect validation (`aura_auth::http::redirect::safe_redirect`).
 //! Property: the result is "/", or a path starting with one "/" not followed by "/" or "\"
 //! (at every percent-decoding layer) that stays on the app's origin, or an absolute URL on the
 //! app's or a trusted origin. Never panics.
 
-use aura_auth::redirect::safe_redirect;
+use aura_auth::http::redirect::safe_redirect;
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 use url::Url;

@@ -1,6 +1,6 @@
-//! Property tests: path routing (`aura_auth::router::route`).
+//! Property tests: path routing (`aura_auth::http::router::route`).
 
-use aura_auth::router::{route, Route};
+use aura_auth::http::router::{route, Route};
 use proptest::prelude::*;
 
 fn base() -> impl Strategy<Value = String> {

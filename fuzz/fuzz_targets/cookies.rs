@@ -1,7 +1,7 @@
 //! Cookie header parsing: `RequestCookies` never panics; chunk reads and clears stay bounded.
 #![no_main]
 
-use aura_auth::cookies::RequestCookies;
+use aura_auth::seal::cookies::RequestCookies;
 use cookie::SameSite;
 use libfuzzer_sys::fuzz_target;
 

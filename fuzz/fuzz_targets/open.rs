@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use aura_auth::crypto::{associated_data, Keyring, Purpose};
+use aura_auth::seal::crypto::{associated_data, Keyring, Purpose};
 use libfuzzer_sys::fuzz_target;
 
 fn ring() -> &'static (Keyring, String) {

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use aura_auth::redirect::safe_redirect;
+use aura_auth::http::redirect::safe_redirect;
 use libfuzzer_sys::fuzz_target;
 use percent_encoding::percent_decode_str;
 use url::Url;

@@ -1,7 +1,7 @@
 //! Path routing: never panics; ids are non-empty and slash-free; only paths under the base route.
 #![no_main]
 
-use aura_auth::router::{route, Route};
+use aura_auth::http::router::{route, Route};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,12 +6,12 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use crate::auth::Auth;
-use crate::b64::random_token;
-use crate::context::Context;
-use crate::cookies;
-use crate::crypto::Purpose;
-use crate::request::Request;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::seal::b64::random_token;
+use crate::seal::cookies;
+use crate::seal::crypto::Purpose;
 
 #[derive(Serialize)]
 struct Body<'a> {

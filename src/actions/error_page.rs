@@ -1,8 +1,8 @@
 //! `GET error?code=`: a small HTML page. Only known codes are shown; nothing is echoed.
 
-use crate::context::Context;
 use crate::error::page_message;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::response::Response;
 
 pub fn run(ctx: &Context) -> Response {
     let raw = ctx.query("code").unwrap_or_default();

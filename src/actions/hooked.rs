@@ -5,12 +5,12 @@ use serde_json::Value;
 use super::callback::signed_in;
 use super::error_redirect;
 use crate::auth::Auth;
-use crate::context::Context;
-use crate::cookies;
 use crate::error::AuthError;
 use crate::hooks::{apply_session, parse_result, Ticket, TicketKind};
-use crate::redirect::safe_redirect;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::response::Response;
+use crate::seal::cookies;
 use crate::session;
 
 /// Sign-in: `signIn` may refuse (`ACCESS_DENIED`) or send the user elsewhere (no session);

@@ -1,5 +1,6 @@
 //! One module per endpoint, plus the helpers they share.
 
+pub mod access_token;
 pub mod callback;
 pub mod csrf;
 pub mod error_page;
@@ -14,9 +15,9 @@ use cookie::SameSite;
 use serde_json::Value;
 
 use crate::auth::Auth;
-use crate::context::Context;
-use crate::cookies;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::response::Response;
+use crate::seal::cookies;
 
 /// Sends a browser to the error page with `code` (`pages.error?code=`, else `pages.signIn?error=`,
 /// else the built-in page). `clear_flow`: the request's flow was spent (its `state` matched), so

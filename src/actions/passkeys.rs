@@ -12,18 +12,18 @@ use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::clock;
-use crate::context::Context;
-use crate::cookies;
 use crate::hooks::{Ticket, TicketKind};
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
 use crate::log::{Level, LogEntry};
+use crate::oauth::providers::profile::User;
 use crate::passkeys::ceremony::{self, Refusal, CHALLENGE_TTL_SECS};
 use crate::passkeys::config::PasskeyConfig;
 use crate::passkeys::store::{PasskeyRow, PasskeyStore, PasskeyUser};
 use crate::passkeys::PASSKEY_PROVIDER;
-use crate::providers::profile::User;
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
+use crate::seal::cookies;
 use crate::session::{self, SessionData};
 
 /// Which passkey endpoint.
@@ -213,7 +213,7 @@ async fn register_options(
         .map_err(|e| Response::error(500, e.code, &e.message))?;
     let kept = Kept {
         user: Some(user_id),
-        state: crate::b64::encode(&started.state),
+        state: crate::seal::b64::encode(&started.state),
     };
     keep(store, format!("{REG}{}", started.key), &kept).await?;
     Ok(Response::json(
@@ -240,7 +240,7 @@ async fn register(
             detail: "the challenge was issued to another user".into(),
         })));
     }
-    let state = crate::b64::decode(&kept.state).unwrap_or_default();
+    let state = crate::seal::b64::decode(&kept.state).unwrap_or_default();
     let credential =
         ceremony::finish_registration(cfg, &state, &response).map_err(|r| refused(&r))?;
     let name: String = body["name"]
@@ -280,7 +280,7 @@ async fn sign_in_options(cfg: &PasskeyConfig, store: &dyn PasskeyStore) -> Out<R
         ceremony::start_sign_in(cfg).map_err(|e| Response::error(500, e.code, &e.message))?;
     let kept = Kept {
         user: None,
-        state: crate::b64::encode(&started.state),
+        state: crate::seal::b64::encode(&started.state),
     };
     keep(store, format!("{AUTH}{}", started.key), &kept).await?;
     Ok(Response::json(
@@ -314,7 +314,7 @@ async fn sign_in(
     if row.credential.user_handle != assertion.user_handle {
         return Err(Box::new(unknown()));
     }
-    let state = crate::b64::decode(&kept.state).unwrap_or_default();
+    let state = crate::seal::b64::decode(&kept.state).unwrap_or_default();
     let updated = ceremony::finish_sign_in(cfg, &state, &assertion, &row.credential)
         .map_err(|r| refused(&r))?;
     store

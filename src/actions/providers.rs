@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::auth::Auth;
-use crate::context::Context;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::response::Response;
 
 #[derive(Serialize)]
 struct Entry<'a> {

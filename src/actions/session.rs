@@ -5,11 +5,11 @@ use cookie::SameSite;
 use serde_json::Value;
 
 use crate::auth::Auth;
-use crate::context::Context;
-use crate::cookies;
 use crate::hooks::{Ticket, TicketKind};
-use crate::request::Request;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::seal::cookies;
 use crate::session::{self, SIGNED_OUT_JSON};
 
 /// `POST session` with JSON `{ data }` and the CSRF token: hands the session and `data` to the

@@ -8,14 +8,14 @@ use serde::Serialize;
 
 use super::error_redirect;
 use crate::auth::{Auth, ProviderRuntime};
-use crate::b64::random_token;
 use crate::clock;
-use crate::context::Context;
-use crate::cookies;
 use crate::error::AuthError;
-use crate::flow::{Flow, FLOW_MAX_AGE};
-use crate::redirect::safe_redirect;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::response::Response;
+use crate::seal::b64::random_token;
+use crate::seal::cookies;
+use crate::session::flow::{Flow, FLOW_MAX_AGE};
 
 #[derive(Serialize)]
 struct UrlBody {

@@ -11,14 +11,14 @@ use serde_json::Value;
 
 use super::{body_fields, field};
 use crate::auth::{Auth, ProviderRuntime};
-use crate::b64::random_token;
-use crate::context::Context;
-use crate::cookies;
-use crate::redirect::safe_redirect;
-use crate::request::Request;
-use crate::response::Response;
+use crate::http::context::Context;
+use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::b64::random_token;
+use crate::seal::cookies;
 use crate::session::{self, SessionData};
-use crate::tokens::{self, TokenSet};
 
 #[derive(Serialize)]
 struct Body {
@@ -128,7 +128,7 @@ pub async fn run_async(
     let endpoints = auth.endpoints(p).await.ok();
     if let (true, Some(tokens), Some(endpoints)) = (p.tokens.revoke, &stored, &endpoints) {
         let limit = std::time::Duration::from_millis(auth.config.timeout_ms);
-        crate::token_calls::revoke(auth, p, endpoints, tokens, limit).await;
+        crate::oauth::token_calls::revoke(&auth.outbound, p, endpoints, tokens, limit).await;
     }
     let url = ask
         .federated

@@ -90,11 +90,11 @@ fn internal(what: impl std::fmt::Display) -> AuthError {
 
 /// A fresh random user handle, base64url (one per user, reused for their later passkeys).
 pub fn new_user_handle() -> String {
-    crate::b64::encode(UserHandle64::new().as_ref())
+    crate::seal::b64::encode(UserHandle64::new().as_ref())
 }
 
 fn user_handle(text: &str) -> Option<UserHandle64> {
-    let bytes: [u8; USER_HANDLE_MAX_LEN] = crate::b64::decode(text)?.try_into().ok()?;
+    let bytes: [u8; USER_HANDLE_MAX_LEN] = crate::seal::b64::decode(text)?.try_into().ok()?;
     UserHandle64::decode(bytes).ok()
 }
 
@@ -117,7 +117,7 @@ pub fn start_registration(
     let exclude = existing
         .iter()
         .filter_map(|c| {
-            let id = CredentialId::decode(crate::b64::decode(&c.id)?).ok()?;
+            let id = CredentialId::decode(crate::seal::b64::decode(&c.id)?).ok()?;
             let transports = serde_json::from_str::<AuthTransports>(&c.transports)
                 .ok()
                 .or_else(|| AuthTransports::decode(0).ok())?;
@@ -189,8 +189,8 @@ pub fn finish_registration(
         ));
     }
     Ok(StoredCredential {
-        id: crate::b64::encode(cred.id().as_ref()),
-        user_handle: crate::b64::encode(cred.user_id().as_ref()),
+        id: crate::seal::b64::encode(cred.id().as_ref()),
+        user_handle: crate::seal::b64::encode(cred.user_id().as_ref()),
         public_key: cred
             .static_state()
             .encode()
@@ -238,8 +238,8 @@ pub fn parse_assertion(response: &str) -> std::result::Result<Assertion, Refusal
         .map(key_of)
         .map_err(|e| refuse("PASSKEY_INVALID", e))?;
     Ok(Assertion {
-        credential_id: crate::b64::encode(response.raw_id().as_ref()),
-        user_handle: crate::b64::encode(response.response().user_handle().as_ref()),
+        credential_id: crate::seal::b64::encode(response.raw_id().as_ref()),
+        user_handle: crate::seal::b64::encode(response.response().user_handle().as_ref()),
         key,
         response,
     })
@@ -257,7 +257,7 @@ pub fn finish_sign_in(
         .map_err(|e| refuse("PASSKEY_CHALLENGE_INVALID", e))?;
     let handle = user_handle(&stored.user_handle)
         .ok_or_else(|| refuse("PASSKEY_UNKNOWN", "stored user handle unreadable"))?;
-    let id_bytes = crate::b64::decode(&stored.id)
+    let id_bytes = crate::seal::b64::decode(&stored.id)
         .ok_or_else(|| refuse("PASSKEY_UNKNOWN", "stored id unreadable"))?;
     let id = CredentialId::<&[u8]>::decode(id_bytes.as_slice())
         .map_err(|e| refuse("PASSKEY_UNKNOWN", e))?;

@@ -1,0 +1,182 @@
+//! `api.getAccessToken` (SPEC §9): the signed-in user's stored provider token, refreshed when
+//! under a minute is left. One refresh per refresh token at a time: a finished refresh stays
+//! shared for [`REFRESH_GRACE`] (while its token is valid), so callers that still hold the old
+//! (rotated) refresh token get the new tokens instead of spending the old one again.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::auth::{Auth, ProviderRuntime};
+use crate::clock;
+use crate::error::{AuthError, Result};
+use crate::http::context::session_scheme;
+use crate::oauth::tokens::{self, TokenSet};
+use crate::seal::cookies::RequestCookies;
+use crate::session;
+
+pub const REFRESH_GRACE: Duration = Duration::from_secs(60);
+
+impl Auth {
+    /// The stored tokens of `provider` for the signed-in user of this Cookie header, and whether
+    /// they were found under the https (`__Host-`) names.
+    fn stored_tokens<'a>(
+        &'a self,
+        provider: &str,
+        cookies: &RequestCookies,
+        forwarded_proto: Option<&str>,
+    ) -> Result<(&'a ProviderRuntime, bool, TokenSet)> {
+        let p = self.provider(provider).ok_or_else(|| {
+            AuthError::new(
+                "UNKNOWN_PROVIDER",
+                format!("Provider `{provider}` is not configured."),
+            )
+        })?;
+        if !p.tokens.store {
+            return Err(AuthError::new(
+                "NO_TOKENS",
+                format!(
+                    "Provider `{provider}` does not keep tokens: set `storeTokens: true` on it."
+                ),
+            ));
+        }
+        let c = &self.config;
+        let schemes: &[bool] = match session_scheme(c, forwarded_proto) {
+            Some(true) => &[true],
+            Some(false) => &[false],
+            None => &[true, false],
+        };
+        for &secure in schemes {
+            let Some(session) = session::read(c, cookies, &c.names(secure).session) else {
+                continue;
+            };
+            let user: serde_json::Value =
+                serde_json::from_str(&session.user_json).unwrap_or_default();
+            let set = TokenSet::read(c, cookies, &tokens::cookie_name(c, secure, provider))
+                .filter(|t| {
+                    user["sub"] == t.sub.as_str() && user["provider"] == t.provider.as_str()
+                })
+                .ok_or_else(|| {
+                    AuthError::new(
+                        "NO_TOKENS",
+                        format!("No tokens of `{provider}` are stored for the signed-in user."),
+                    )
+                })?;
+            return Ok((p, secure, set));
+        }
+        Err(AuthError::new("UNAUTHENTICATED", "Nobody is signed in."))
+    }
+
+    /// `api.getAccessToken`, without the network: the token when it has more than a minute left
+    /// (or no expiry), `{"refresh":true}` when it must be refreshed first, or a coded error.
+    pub fn access_token(
+        &self,
+        provider: &str,
+        cookie: Option<&str>,
+        forwarded_proto: Option<&str>,
+    ) -> String {
+        let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
+        match self.stored_tokens(provider, &cookies, forwarded_proto) {
+            Ok((_, _, set)) if !set.needs_refresh() => access_json(&set, &[]),
+            Ok(_) => r#"{"refresh":true}"#.to_string(),
+            Err(e) => error_json(&e, &[]),
+        }
+    }
+
+    /// `api.getAccessToken` when the token must be refreshed: one refresh request per refresh
+    /// token at a time, however many callers hold it; the new tokens come with the Set-Cookie
+    /// lines that store them. `invalid_grant` clears the token cookie (the session stays);
+    /// an unreachable provider leaves it as it is.
+    pub async fn refresh_access_token(
+        &self,
+        provider: &str,
+        cookie: Option<&str>,
+        forwarded_proto: Option<&str>,
+    ) -> String {
+        let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
+        let (p, secure, set) = match self.stored_tokens(provider, &cookies, forwarded_proto) {
+            Ok(v) => v,
+            Err(e) => return error_json(&e, &[]),
+        };
+        if !set.needs_refresh() {
+            return access_json(&set, &[]);
+        }
+        let name = tokens::cookie_name(&self.config, secure, provider);
+        let key: [u8; 32] = {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(provider.as_bytes());
+            h.update([0]);
+            h.update(set.refresh_token.as_deref().unwrap_or_default().as_bytes());
+            h.finalize().into()
+        };
+        let slot = match self.refreshing.lock() {
+            Ok(mut map) => {
+                // A finished refresh is shared for the grace period, while its token is valid.
+                let now = clock::now();
+                map.retain(|_, (slot, at)| {
+                    at.elapsed() < REFRESH_GRACE
+                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
+                });
+                map.entry(key)
+                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
+                    .0
+                    .clone()
+            }
+            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
+        };
+        let result = slot
+            .get_or_init(|| async {
+                let endpoints = self.endpoints(p).await?;
+                crate::oauth::token_calls::refresh(&self.outbound, p, &endpoints, &set).await
+            })
+            .await
+            .clone();
+        match result {
+            Ok(fresh) => {
+                let lines = fresh
+                    .cookies(&self.config, &cookies, &name, secure)
+                    .unwrap_or_default();
+                access_json(&fresh, &lines)
+            }
+            Err(e) if e.code == "REFRESH_TOKEN_INVALID" => {
+                let lines = cookies.clear_all(&name, secure, cookie::SameSite::Lax);
+                error_json(&e, &lines)
+            }
+            Err(e) => {
+                // Transient: the next caller may try again.
+                if let Ok(mut map) = self.refreshing.lock() {
+                    if map.get(&key).is_some_and(|(s, _)| Arc::ptr_eq(s, &slot)) {
+                        map.remove(&key);
+                    }
+                }
+                error_json(&e, &[])
+            }
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessJson<'a> {
+    ok: bool,
+    access_token: &'a str,
+    expires_at: Option<u64>,
+    scope: Option<&'a str>,
+    set_cookie: &'a [String],
+}
+
+fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
+    serde_json::to_string(&AccessJson {
+        ok: true,
+        access_token: &set.access_token,
+        expires_at: set.expires_at,
+        scope: set.scope.as_deref(),
+        set_cookie,
+    })
+    .unwrap_or_default()
+}
+
+fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
+    serde_json::json!({ "ok": false, "code": e.code, "message": e.message, "setCookie": set_cookie })
+        .to_string()
+}

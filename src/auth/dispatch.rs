@@ -1,0 +1,214 @@
+//! Routing one request: the early refusals (400, 404, 405, 413, 414), then the action for the
+//! route, answered without the network when it can be (`handle`), else with it (`handle_async`);
+//! and the return from the app's hooks (`finish_hooks`, `apply_profile`).
+
+use super::{Auth, ProviderRuntime, MAX_BODY, MAX_URL};
+use crate::actions;
+use crate::error::{AuthError, Result};
+use crate::hooks::{apply_profile, Ticket, TicketKind};
+use crate::http::context::Context;
+use crate::http::request::Request;
+use crate::http::response::Response;
+use crate::http::router::{route, Route};
+use crate::oauth::providers::profile::User;
+
+/// What a request still needs before it can be answered.
+enum NeedsNetwork<'p> {
+    /// The callback: token exchange, id_token keys, profile.
+    Callback(&'p ProviderRuntime),
+    /// A sign-in with an OpenID provider whose endpoints are not (or no longer) known.
+    Discovery(&'p ProviderRuntime),
+    /// A sign-out that revokes stored tokens, or needs the provider's end-session endpoint.
+    SignOut(&'p ProviderRuntime),
+    /// A passkey endpoint: the store holds challenges and credentials.
+    Passkey(actions::passkeys::Step),
+}
+
+/// A passkey endpoint on an instance without `passkeys`.
+fn passkeys_off() -> Response {
+    Response::error(
+        404,
+        "PASSKEYS_NOT_CONFIGURED",
+        "Passkeys are not enabled: configure `passkeys: { rpName }` and a `database`.",
+    )
+}
+
+impl Auth {
+    /// Handles a request without waiting on the network, or returns `None` when it must
+    /// (the callback, or a sign-in before OIDC discovery): then call [`Auth::handle_async`].
+    pub fn handle(&self, req: &Request) -> Option<Response> {
+        match self.prepare(req) {
+            Ok((ctx, r)) => self
+                .run_sync(&ctx, req, &r)
+                .ok()
+                .map(|resp| self.finish(req, resp)),
+            Err(resp) => Some(self.finish(req, *resp)),
+        }
+    }
+
+    pub async fn handle_async(&self, req: &Request) -> Response {
+        let (ctx, r) = match self.prepare(req) {
+            Ok(v) => v,
+            Err(resp) => return self.finish(req, *resp),
+        };
+        let resp = match self.run_sync(&ctx, req, &r) {
+            Ok(resp) => resp,
+            Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, req, p).await,
+            Err(NeedsNetwork::Discovery(p)) => match self.endpoints(p).await {
+                Ok(_) => actions::signin::run(self, &ctx, p),
+                Err(e) => actions::signin::failure(self, &ctx, &e),
+            },
+            Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
+            Err(NeedsNetwork::Passkey(step)) => match (&self.config.passkeys, &self.store) {
+                (Some(cfg), Some(store)) => {
+                    actions::passkeys::run(self, &ctx, req, step, cfg, store.as_ref()).await
+                }
+                _ => passkeys_off(),
+            },
+        };
+        self.finish(req, resp)
+    }
+
+    /// Context and route, or the early response (400, 404, 405, 413, 414).
+    fn prepare<'a>(
+        &'a self,
+        req: &'a Request,
+    ) -> std::result::Result<(Context<'a>, Route), Box<Response>> {
+        if req.url.len() > MAX_URL {
+            return Err(Box::new(Response::error(
+                414,
+                "URL_TOO_LONG",
+                "The request URL is too long.",
+            )));
+        }
+        if req.body_too_large || req.body.as_ref().is_some_and(|b| b.len() > MAX_BODY) {
+            return Err(Box::new(Response::error(
+                413,
+                "BODY_TOO_LARGE",
+                "The request body is too large.",
+            )));
+        }
+        let ctx = Context::new(&self.config, req)
+            .map_err(|e| Box::new(Response::error(400, e.code, &e.message)))?;
+        // Route on the raw (still percent-encoded) path: ids with `%` never match a provider.
+        let r = match route(&self.config.base_path, ctx.url.path()) {
+            Some(r) => r,
+            None => {
+                return Err(Box::new(Response::error(
+                    404,
+                    "NOT_FOUND",
+                    "No auth endpoint at this path.",
+                )))
+            }
+        };
+        let method = req.method.to_ascii_uppercase();
+        // A form_post provider (Apple) returns to its callback with a POST.
+        let methods: &[&str] = match &r {
+            Route::Callback(id) if self.provider(id).is_some_and(|p| p.spec.form_post) => {
+                &["GET", "HEAD", "POST"]
+            }
+            _ => r.methods(),
+        };
+        if !methods.contains(&method.as_str()) {
+            let allow = methods.join(", ");
+            return Err(Box::new(
+                Response::error(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    &format!("Use {allow} for this endpoint."),
+                )
+                .with_header("allow", &allow),
+            ));
+        }
+        Ok((ctx, r))
+    }
+
+    /// Answers every route that needs no network; says which network step the others need.
+    fn run_sync<'p>(
+        &'p self,
+        ctx: &Context,
+        req: &Request,
+        r: &Route,
+    ) -> std::result::Result<Response, NeedsNetwork<'p>> {
+        Ok(match r {
+            Route::Callback(id) => match self.provider(id) {
+                Some(p) => return Err(NeedsNetwork::Callback(p)),
+                None => actions::error_redirect(self, ctx, "UNKNOWN_PROVIDER", false),
+            },
+            Route::SignIn(id) => match self.provider(id) {
+                Some(p) if p.endpoints_now().is_none() => return Err(NeedsNetwork::Discovery(p)),
+                Some(p) => actions::signin::run(self, ctx, p),
+                None => actions::signin::unknown(self, ctx),
+            },
+            Route::Session if req.method.eq_ignore_ascii_case("POST") => {
+                actions::session::update(self, ctx, req)
+            }
+            Route::Session => actions::session::run(self, ctx),
+            Route::CsrfToken => actions::csrf::run(self, ctx),
+            Route::SignOut => match actions::signout::run(self, ctx, req) {
+                Ok(resp) => resp,
+                Err(p) => return Err(NeedsNetwork::SignOut(p)),
+            },
+            Route::Providers => actions::providers::run(self, ctx),
+            Route::Passkey(step) => match (&self.config.passkeys, &self.store) {
+                (Some(_), Some(_)) => return Err(NeedsNetwork::Passkey(*step)),
+                _ => passkeys_off(),
+            },
+            Route::Error => actions::error_page::run(ctx),
+        })
+    }
+
+    pub(crate) fn finish(&self, req: &Request, mut resp: Response) -> Response {
+        if req.method.eq_ignore_ascii_case("HEAD") {
+            resp.body.clear();
+        }
+        let level = self.config.hooks.level();
+        resp.log.retain(|e| e.level >= level);
+        if !self.config.hooks.events {
+            resp.events.clear();
+        }
+        resp
+    }
+
+    /// Completes a sign-in or session update after the app's hooks ran: `req` is the request
+    /// that was handed off, `ticket` the sealed hand-off, `result` the hooks' results (JSON).
+    pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Response {
+        let resp = match self.prepare(req) {
+            Ok((ctx, Route::Callback(_))) => {
+                actions::hooked::finish_sign_in(self, &ctx, ticket, result)
+            }
+            Ok((ctx, Route::Session)) => actions::hooked::finish_update(self, &ctx, ticket, result),
+            Ok((ctx, Route::Passkey(actions::passkeys::Step::SignIn))) => {
+                actions::passkeys::after_hooks(self, &ctx, ticket, result)
+            }
+            Ok(_) => Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here."),
+            Err(resp) => *resp,
+        };
+        self.finish(req, resp)
+    }
+
+    /// Applies a provider's JS `profile` function result to a sign-in waiting for hooks; returns
+    /// the new hand-off (JSON) with the reshaped user.
+    pub fn apply_profile(&self, ticket: &str, partial: &str) -> Result<String> {
+        let mut t = Ticket::open(&self.config, TicketKind::SignIn, ticket)?;
+        let partial: serde_json::Value = serde_json::from_str(partial).map_err(|_| {
+            AuthError::new(
+                "CALLBACK_ERROR",
+                "The profile function's result is not JSON.",
+            )
+        })?;
+        let user: User = serde_json::from_value(t.user.clone())
+            .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
+        let user = apply_profile(&user, &partial, t.oidc)?;
+        let user_value = serde_json::to_value(&user).unwrap_or_default();
+        t.user = user_value.clone();
+        if let Some(a) = t.account.as_mut() {
+            a.provider_account_id = user.sub.clone();
+        }
+        Ok(serde_json::json!({
+            "ticket": t.seal(&self.config),
+            "user": user_value,
+        })
+        .to_string())
+    }
+}

@@ -1,0 +1,370 @@
+//! The user's configuration: parsed, defaulted from the environment, and validated up front.
+//! Every mistake is an [`AuthError`] whose message says how to fix it.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{AuthError, Result};
+
+mod hooks;
+mod tokens;
+mod validate;
+pub use hooks::Hooks;
+pub use tokens::TokenOptions;
+use validate::{decode_secrets, parse_origin, validate_base_path, validate_page};
+
+use crate::oauth::providers::{self, OneOrMany, ProviderInput, ProviderSpec};
+use crate::seal::cookies::CookieNames;
+use crate::seal::crypto::Keyring;
+use crate::seal::secret::{decode_key, KeyKind};
+
+const DEFAULT_MAX_AGE: u64 = 30 * 24 * 60 * 60;
+const DEFAULT_UPDATE_AGE: u64 = 24 * 60 * 60;
+const DEFAULT_MAX_DURATION: u64 = 365 * 24 * 60 * 60;
+const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SessionInput {
+    pub max_age: Option<u64>,
+    pub update_age: Option<u64>,
+    pub max_duration: Option<u64>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CookiesInput {
+    pub prefix: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PagesInput {
+    pub sign_in: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HttpInput {
+    pub timeout_ms: Option<u64>,
+    pub max_response_bytes: Option<usize>,
+}
+
+/// The configuration as the user wrote it (camelCase JSON from JS).
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConfigInput {
+    #[serde(default)]
+    pub oauth: Vec<ProviderInput>,
+    pub base_path: Option<String>,
+    #[serde(rename = "baseURL")]
+    pub base_url: Option<String>,
+    pub secret: Option<OneOrMany>,
+    pub salt: Option<String>,
+    #[serde(default)]
+    pub session: SessionInput,
+    #[serde(default)]
+    pub trusted_origins: Vec<String>,
+    #[serde(default)]
+    pub trusted_proxy_headers: bool,
+    #[serde(default)]
+    pub cookies: CookiesInput,
+    #[serde(default)]
+    pub pages: PagesInput,
+    #[serde(default)]
+    pub http: HttpInput,
+    /// Passkeys (SPEC §14).
+    pub passkeys: Option<crate::passkeys::config::PasskeysInput>,
+    /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
+    #[serde(default)]
+    pub hooks: Hooks,
+    /// SPEC §11: the user store (`"sqlite:…"`, `"postgres://…"`, or `{ url, tablePrefix, migrate }`).
+    pub database: Option<crate::store::DatabaseInput>,
+    #[serde(default)]
+    pub account: crate::store::config::AccountInput,
+}
+
+/// What `createAuth` receives from JS: the config and the environment variables it may read.
+#[derive(Deserialize, Debug, Default)]
+pub struct Input {
+    #[serde(default)]
+    pub config: ConfigInput,
+    #[serde(default)]
+    pub env: HashMap<String, String>,
+}
+
+/// The validated configuration.
+pub struct Config {
+    pub base_path: String,
+    /// Origin of `baseURL` (scheme://host[:port]) when configured.
+    pub base_origin: Option<Url>,
+    pub keys: Keyring,
+    pub max_age: u64,
+    pub update_age: u64,
+    /// The longest a session lives from sign-in, however often it rolls.
+    pub max_duration: u64,
+    /// `NODE_ENV=production`: test-only helpers refuse to work.
+    pub production: bool,
+    pub trusted_origins: Vec<url::Origin>,
+    pub trusted_proxy_headers: bool,
+    pub cookie_prefix: String,
+    /// Cookie names for http and https requests (which one applies is decided per request).
+    pub names_http: CookieNames,
+    pub names_https: CookieNames,
+    pub sign_in_page: Option<String>,
+    pub error_page: Option<String>,
+    pub timeout_ms: u64,
+    pub max_response_bytes: usize,
+    pub providers: Vec<ProviderSpec>,
+    /// Per provider (same order): `storeTokens`, `revokeTokens` and their endpoints.
+    pub token_options: Vec<TokenOptions>,
+    pub hooks: Hooks,
+    /// `passkeys`, validated (RP ID, origins, user verification).
+    pub passkeys: Option<crate::passkeys::config::PasskeyConfig>,
+    pub warnings: Vec<String>,
+    /// The user store, when `database` (or `AURA_AUTH_DATABASE_URL`) is set.
+    pub database: Option<crate::store::DatabaseConfig>,
+    /// Providers whose verified emails link to an existing user with that email.
+    pub trusted_providers: Vec<String>,
+}
+
+fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    env.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+impl Config {
+    pub fn from_input(input: Input) -> Result<Config> {
+        let Input { config: c, env } = input;
+        let production = env_value(&env, "NODE_ENV") == Some("production");
+        let mut warnings = Vec::new();
+
+        let secrets = decode_secrets(c.secret, &env)?;
+        let salt = match c
+            .salt
+            .as_deref()
+            .or_else(|| env_value(&env, "AURA_AUTH_SALT"))
+        {
+            Some(s) => Some(decode_key(s, KeyKind::Salt)?),
+            None => None,
+        };
+        let (secrets, salt) = match (secrets, salt) {
+            (Some(s), Some(salt)) => (s, salt),
+            (secrets, salt) if !production => {
+                let missing: Vec<&str> = [
+                    secrets.is_none().then_some("AURA_AUTH_SECRET"),
+                    salt.is_none().then_some("AURA_AUTH_SALT"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                warnings.push(format!(
+                    "[aura-auth] {} not set: using an ephemeral random key for development. Sessions end when the server restarts. Set {} (32+ random bytes, hex or base64; `npx aura-auth-secret` prints a pair) before deploying.",
+                    missing.join(" and "),
+                    missing.join(" and "),
+                ));
+                (
+                    secrets.unwrap_or_else(|| vec![crate::random::bytes(32)]),
+                    salt.unwrap_or_else(|| crate::random::bytes(32)),
+                )
+            }
+            (secrets, _) => {
+                let (code, name) = if secrets.is_none() {
+                    ("MISSING_SECRET", "AURA_AUTH_SECRET")
+                } else {
+                    ("MISSING_SALT", "AURA_AUTH_SALT")
+                };
+                return Err(AuthError::new(
+                    code,
+                    format!("{name} is required in production (NODE_ENV=production). Set it to 32+ random bytes in hex or base64; `npx aura-auth-secret` prints one."),
+                ));
+            }
+        };
+
+        let base_path = validate_base_path(c.base_path.as_deref().unwrap_or("/api/auth"))?;
+        let base_origin = match c
+            .base_url
+            .as_deref()
+            .or_else(|| env_value(&env, "AURA_AUTH_URL"))
+        {
+            Some(u) => Some(parse_origin(
+                u.trim_end_matches('/'),
+                "INVALID_BASE_URL",
+                "baseURL",
+            )?),
+            None => None,
+        };
+        if production {
+            match &base_origin {
+                None => warnings.push("[aura-auth] baseURL (AURA_AUTH_URL) is not set: the app's origin is taken from each request's Host header. Set it to your public origin, e.g. https://example.com, so redirects, callback URLs and cookie prefixes never depend on request headers.".to_string()),
+                Some(u) if u.scheme() == "http" && !crate::http::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", u.as_str().trim_end_matches('/'))),
+                Some(_) => {}
+            }
+        }
+        let trusted_origins = c
+            .trusted_origins
+            .iter()
+            .map(|o| {
+                parse_origin(
+                    o.trim_end_matches('/'),
+                    "INVALID_TRUSTED_ORIGIN",
+                    "trustedOrigins entry",
+                )
+                .map(|u| u.origin())
+            })
+            .collect::<Result<Vec<_>>>()?;
+
+        let max_age = c.session.max_age.unwrap_or(DEFAULT_MAX_AGE);
+        let max_duration = c.session.max_duration.unwrap_or(DEFAULT_MAX_DURATION);
+        if max_duration == 0 || max_duration > 10 * 365 * 24 * 60 * 60 {
+            return Err(AuthError::new(
+                "INVALID_SESSION",
+                "session.maxDuration must be between 1 second and 10 years (seconds; default 365 days).",
+            ));
+        }
+        let update_age = c.session.update_age.unwrap_or(DEFAULT_UPDATE_AGE);
+        if max_age == 0 || max_age > 400 * 24 * 60 * 60 {
+            return Err(AuthError::new(
+                "INVALID_SESSION",
+                "session.maxAge must be between 1 second and 400 days (browsers cap cookie lifetimes at 400 days).",
+            ));
+        }
+        if update_age > max_age {
+            return Err(AuthError::new(
+                "INVALID_SESSION",
+                "session.updateAge must not exceed session.maxAge.",
+            ));
+        }
+
+        let cookie_prefix = c.cookies.prefix.unwrap_or_else(|| "aura-auth".to_string());
+        let prefix_ok = !cookie_prefix.is_empty()
+            && cookie_prefix.len() <= 64
+            && cookie_prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && !cookie_prefix.starts_with("__");
+        if !prefix_ok {
+            return Err(AuthError::new(
+                "INVALID_COOKIE_PREFIX",
+                "cookies.prefix must be 1-64 characters of letters, digits, `-`, `_` or `.` and must not start with `__` (the __Host- prefix is added on https).",
+            ));
+        }
+
+        let timeout_ms = c.http.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+        if timeout_ms == 0 || timeout_ms > 120_000 {
+            return Err(AuthError::new(
+                "INVALID_HTTP_OPTIONS",
+                "http.timeoutMs must be between 1 and 120000.",
+            ));
+        }
+        let max_response_bytes = c
+            .http
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes < 1024 {
+            return Err(AuthError::new(
+                "INVALID_HTTP_OPTIONS",
+                "http.maxResponseBytes must be at least 1024.",
+            ));
+        }
+
+        if c.oauth.is_empty() {
+            return Err(AuthError::new(
+                "NO_PROVIDERS",
+                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set.",
+            ));
+        }
+        let mut providers_out: Vec<ProviderSpec> = Vec::with_capacity(c.oauth.len());
+        let mut token_options = Vec::with_capacity(c.oauth.len());
+        for mut p in c.oauth {
+            let options = TokenOptions::take(&mut p)?;
+            let spec = providers::resolve(p, &env)?;
+            token_options.push(options);
+            if providers_out.iter().any(|q| q.id == spec.id) {
+                return Err(AuthError::new(
+                    "DUPLICATE_PROVIDER",
+                    format!(
+                        "Provider id `{}` is configured twice. Give each provider a unique `id`.",
+                        spec.id
+                    ),
+                ));
+            }
+            providers_out.push(spec);
+        }
+
+        let passkeys = c
+            .passkeys
+            .map(|p| crate::passkeys::config::validate(p, base_origin.as_ref()))
+            .transpose()?;
+
+        let database = crate::store::DatabaseConfig::from_input(
+            c.database,
+            env_value(&env, crate::store::config::ENV_NAME),
+        )?;
+        let trusted_providers = c.account.linking.trusted_providers;
+        if let Some(unknown) = trusted_providers
+            .iter()
+            .find(|id| !providers_out.iter().any(|p| &p.id == *id))
+        {
+            return Err(AuthError::new(
+                "INVALID_ACCOUNT_LINKING",
+                format!("account.linking.trustedProviders names `{unknown}`, which is not a configured provider."),
+            ));
+        }
+
+        if passkeys.is_some() && database.is_none() {
+            return Err(AuthError::new(
+                "INVALID_PASSKEYS_CONFIG",
+                "passkeys need a `database` (AURA_AUTH_DATABASE_URL) to keep the passkeys and their challenges, e.g. `database: \"sqlite:.aura/auth.db\"`.",
+            ));
+        }
+
+        Ok(Config {
+            passkeys,
+            database,
+            trusted_providers,
+            base_path,
+            base_origin,
+            keys: Keyring::new(&secrets, &salt),
+            max_age,
+            update_age,
+            max_duration,
+            production,
+            trusted_origins,
+            trusted_proxy_headers: c.trusted_proxy_headers,
+            names_http: CookieNames::new(&cookie_prefix, false),
+            names_https: CookieNames::new(&cookie_prefix, true),
+            cookie_prefix,
+            sign_in_page: validate_page(c.pages.sign_in, "signIn")?,
+            error_page: validate_page(c.pages.error, "error")?,
+            timeout_ms,
+            max_response_bytes,
+            providers: providers_out,
+            token_options,
+            hooks: c.hooks,
+            warnings,
+        })
+    }
+
+    /// The cookie names for a request that is (or is not) https.
+    pub fn names(&self, secure: bool) -> &CookieNames {
+        if secure {
+            &self.names_https
+        } else {
+            &self.names_http
+        }
+    }
+}
+
+/// Parses the JSON that `createAuth` passes in.
+pub fn parse_input(json: &str) -> Result<Input> {
+    serde_json::from_str(json).map_err(|e| {
+        AuthError::new(
+            "INVALID_CONFIG",
+            format!("The configuration is not valid: {e}. Check the option names and types against the AuthConfig type."),
+        )
+    })
+}

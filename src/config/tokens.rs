@@ -1,0 +1,65 @@
+//! A provider object's token options (`storeTokens`, `revokeTokens`, `revocationURL`,
+//! `endSessionURL`, SPEC §9): taken off the object before it is resolved, and checked.
+
+use serde_json::Value;
+use url::Url;
+
+use crate::error::{AuthError, Result};
+use crate::http::url_policy::provider_endpoint;
+
+/// A provider object's token options (taken off the object before it is resolved).
+#[derive(Debug, Clone, Default)]
+pub struct TokenOptions {
+    pub store: bool,
+    pub revoke: bool,
+    pub revocation_url: Option<Url>,
+    pub end_session_url: Option<Url>,
+}
+
+impl TokenOptions {
+    /// Removes `storeTokens`, `revokeTokens`, `revocationURL` and `endSessionURL` from a provider
+    /// object (they are not part of the provider's description) and checks them.
+    pub fn take(entry: &mut Value) -> Result<TokenOptions> {
+        let Some(object) = entry.as_object_mut() else {
+            return Ok(TokenOptions::default());
+        };
+        let id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let flag = |v: Option<Value>, name: &str| -> Result<bool> {
+            match v {
+                None | Some(Value::Null) => Ok(false),
+                Some(Value::Bool(b)) => Ok(b),
+                Some(_) => Err(AuthError::new(
+                    "INVALID_PROVIDER",
+                    format!("Provider `{id}`: {name} must be true or false."),
+                )),
+            }
+        };
+        let url = |v: Option<Value>, name: &str| -> Result<Option<Url>> {
+            match v {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => provider_endpoint(&s, &id, name).map(Some),
+                Some(_) => Err(AuthError::new(
+                    "INVALID_PROVIDER",
+                    format!("Provider `{id}`: {name} must be a URL string."),
+                )),
+            }
+        };
+        let options = TokenOptions {
+            store: flag(object.remove("storeTokens"), "storeTokens")?,
+            revoke: flag(object.remove("revokeTokens"), "revokeTokens")?,
+            revocation_url: url(object.remove("revocationURL"), "revocationURL")?,
+            end_session_url: url(object.remove("endSessionURL"), "endSessionURL")?,
+        };
+        if options.revoke && !options.store {
+            return Err(AuthError::new(
+                "INVALID_PROVIDER",
+                format!("Provider `{id}`: revokeTokens needs storeTokens: true (only stored tokens can be revoked at sign-out)."),
+            ));
+        }
+        Ok(options)
+    }
+}
