@@ -98,6 +98,8 @@ async function fromWebRequest(request) {
     forwardedHost: h.get('x-forwarded-host') ?? undefined,
     forwardedProto: h.get('x-forwarded-proto') ?? undefined,
     forwarded: h.get('forwarded') ?? undefined,
+    forwardedFor: h.get('x-forwarded-for') ?? undefined,
+    userAgent: h.get('user-agent') ?? undefined,
     contentType: h.get('content-type') ?? undefined,
     csrfToken: h.get('x-csrf-token') ?? undefined,
     body,

@@ -51,6 +51,13 @@ pub const PAGE_MESSAGES: &[(&str, &str)] = &[
     ("PROVIDER_UNAVAILABLE", "The provider could not be reached. Try again in a moment."),
     ("DISCOVERY_FAILED", "The provider's OpenID configuration could not be loaded."),
     ("BAD_REQUEST", "The request was malformed."),
+    ("ACCOUNT_NOT_LINKED", "An account with this email already exists. To keep it safe, it was not linked automatically: sign in the way you did before, then link this sign-in method from your account page."),
+    ("ACCOUNT_ALREADY_LINKED", "This sign-in method is already linked to another account. Sign in with it directly, or unlink it there first."),
+    ("LINK_NEEDS_SESSION", "Sign in first, then link another sign-in method from your account page."),
+    ("DATABASE_UNAVAILABLE", "Signing in is not possible right now because this app cannot reach its database. Try again in a moment."),
+    ("DATABASE_ERROR", "This app could not record the sign-in. Try again, or contact the app's administrator."),
+    ("DATABASE_NOT_MIGRATED", "This app's database is not set up yet. Contact the app's administrator."),
+    ("UNAUTHENTICATED", "You need to be signed in to do that."),
     ("TENANT_NOT_ALLOWED", "Accounts from your organization or account type cannot sign in to this app."),
 ];
 

@@ -6,10 +6,12 @@
 //! module only moves data between the request, the ceremony, the store and the cookies, and
 //! never echoes what the crate said about a refused response (it goes to the log).
 
-use cookie::SameSite;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::callback::{signed_in_as, SignedIn};
+use super::hooked::{decide, Decision};
+use super::sign_in_user::{start_session, with_user_id};
 use crate::auth::Auth;
 use crate::clock;
 use crate::hooks::{Ticket, TicketKind};
@@ -23,8 +25,6 @@ use crate::passkeys::ceremony::{self, Refusal, CHALLENGE_TTL_SECS};
 use crate::passkeys::config::PasskeyConfig;
 use crate::passkeys::store::{PasskeyRow, PasskeyStore, PasskeyUser};
 use crate::passkeys::PASSKEY_PROVIDER;
-use crate::seal::cookies;
-use crate::session::{self, SessionData};
 
 /// Which passkey endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,20 +110,8 @@ fn store_failed(e: &crate::AuthError) -> Response {
 }
 
 fn signed_in_user(auth: &Auth, ctx: &Context) -> Out<String> {
-    let s = session::read(&auth.config, &ctx.cookies, &ctx.names.session)
-        .ok_or_else(|| Response::error(401, "UNAUTHENTICATED", "Sign in first."))?;
-    let user: Value = serde_json::from_str(&s.user_json).unwrap_or(Value::Null);
-    user["id"]
-        .as_str()
-        .filter(|id| !id.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| {
-            Box::new(Response::error(
-                401,
-                "UNAUTHENTICATED",
-                "This session has no user id (it was made before the database was configured); sign in again.",
-            ))
-        })
+    super::sign_in_user::session_user_id(auth, ctx)
+        .ok_or_else(|| Box::new(Response::error(401, "UNAUTHENTICATED", "Sign in first.")))
 }
 
 /// Handles one passkey endpoint. `cfg` and `store` are present (the dispatcher answers
@@ -330,14 +318,17 @@ async fn sign_in(
         .as_str()
         .map(|t| safe_redirect(t, &ctx.origin, &auth.config.trusted_origins))
         .unwrap_or_else(|| "/".into());
-    session_for(auth, ctx, &user, &row.credential.id, &target)
+    session_for(auth, ctx, req, &user, &row.credential.id, &target).await
 }
 
-/// The session cookie for a passkey sign-in, as an OAuth sign-in makes it (CSRF token rotated,
-/// session cookie last), answered as JSON `{ ok, url }` for the client to navigate.
-fn session_for(
+/// A passkey sign-in ends like an OAuth one: the app's hooks decide first when it has them
+/// (an allowlist in `callbacks.signIn` holds for passkeys too), then a session row and the
+/// session cookie (`sign_in_user::start_session`, `callback::signed_in_as`), answered as JSON
+/// `{ ok, url }` for the client to navigate.
+async fn session_for(
     auth: &Auth,
     ctx: &Context<'_>,
+    req: &Request,
     user: &PasskeyUser,
     credential_id: &str,
     target: &str,
@@ -352,14 +343,7 @@ fn session_for(
     };
     let mut user_json = serde_json::to_value(&profile).unwrap_or(Value::Null);
     user_json["id"] = Value::String(user.id.clone());
-    let account = serde_json::json!({
-        "provider": PASSKEY_PROVIDER,
-        "type": "webauthn",
-        "providerAccountId": credential_id,
-    });
     if auth.config.hooks.hand_off(PASSKEY_PROVIDER) {
-        // The app's callbacks decide, as for an OAuth sign-in (an allowlist in `signIn` holds
-        // for passkeys too); `after_hooks` answers once they ran.
         let mut ticket = Ticket::new(TicketKind::SignIn, PASSKEY_PROVIDER, user_json.clone());
         ticket.target = target.to_string();
         let payload = serde_json::json!({
@@ -367,75 +351,108 @@ fn session_for(
             "ticket": ticket.seal(&auth.config),
             "provider": PASSKEY_PROVIDER,
             "user": user_json,
-            "account": account,
+            "account": {
+                "provider": PASSKEY_PROVIDER,
+                "type": "webauthn",
+                "providerAccountId": credential_id,
+            },
             "profile": Value::Null,
             "redirectTo": target,
             "baseURL": ctx.origin.as_str().trim_end_matches('/'),
+            "userId": user.id,
+            "isNewUser": false,
         });
         return Ok(Response::hook(payload.to_string()));
     }
-    let data = SessionData::with_fields(user_json.to_string(), String::new(), &auth.config);
-    let sealed = data
-        .seal_checked(&auth.config, &ctx.names.session)
-        .map_err(|e| Response::error(400, e.code, &e.message))?;
-    let mut out = Vec::new();
-    if ctx.cookies.has(&ctx.names.csrf) {
-        out.push(cookies::clear(
-            &ctx.names.csrf,
-            ctx.secure,
-            SameSite::Strict,
-        ));
-    }
-    out.extend(cookies::set_chunked(
-        &ctx.cookies,
-        &ctx.names.session,
-        &sealed,
-        auth.config.max_age,
-        ctx.secure,
-    ));
-    let mut resp = Response::json(200, &serde_json::json!({ "ok": true, "url": target }))
-        .with_cookies(out)
-        .with_log(LogEntry::new(
-            Level::Info,
-            "SIGNED_IN",
-            "A user signed in with a passkey.",
-            Some(PASSKEY_PROVIDER),
-        ));
-    if auth.config.hooks.events {
-        resp = resp.with_event(
-            "signIn",
-            serde_json::json!({
-                "user": user_json,
-                "account": account,
-            }),
-        );
-    }
-    Ok(resp)
+    finish(
+        auth,
+        ctx,
+        req,
+        &user.id,
+        user_json.to_string(),
+        String::new(),
+        target,
+    )
+    .await
+}
+
+/// The session row and cookie for `user_id`; the redirect `signed_in_as` makes becomes JSON.
+async fn finish(
+    auth: &Auth,
+    ctx: &Context<'_>,
+    req: &Request,
+    user_id: &str,
+    user_json: String,
+    extra_json: String,
+    target: &str,
+) -> Out<Response> {
+    let store = auth
+        .store
+        .as_ref()
+        .ok_or_else(|| Response::error(404, "PASSKEYS_NOT_CONFIGURED", "No database."))?;
+    let handle = start_session(auth, store, ctx, req, user_id, PASSKEY_PROVIDER)
+        .await
+        .map_err(|e| store_failed(&e))?;
+    let resp = signed_in_as(
+        auth,
+        ctx,
+        SignedIn {
+            provider: PASSKEY_PROVIDER,
+            user_json: with_user_id(&user_json, user_id),
+            extra_json,
+            account: None,
+            target,
+            handle: Some(handle),
+            events: Vec::new(),
+        },
+    )
+    .map_err(|e| Response::error(400, e.code, &e.message))?;
+    Ok(as_json(resp))
+}
+
+/// A redirect answer as JSON `{ ok: true, url }` (same cookies, events and log).
+fn as_json(mut resp: Response) -> Response {
+    let url = resp.header("location").unwrap_or("/").to_string();
+    let json = Response::json(200, &serde_json::json!({ "ok": true, "url": url }));
+    resp.headers
+        .retain(|(k, _)| k != "location" && k != "cache-control");
+    resp.headers.extend(json.headers);
+    resp.status = 200;
+    resp.body = json.body;
+    resp
 }
 
 /// A passkey sign-in after the app's hooks ran: the same decision as an OAuth sign-in's
-/// (`crate::actions::hooked`), answered as JSON for the client instead of a redirect.
-pub fn after_hooks(auth: &Auth, ctx: &Context, ticket: &str, result: &str) -> Response {
-    match super::hooked::sign_in(auth, ctx, ticket, result) {
-        Ok(mut resp) => {
-            let url = resp.header("location").unwrap_or("/").to_string();
-            let body = serde_json::json!({ "ok": true, "url": url }).to_string();
-            resp.headers.retain(|(k, _)| k != "location");
-            let json = Response::json_text(200, body);
-            resp.status = 200;
-            resp.body = json.body;
-            for h in json.headers {
-                if !resp.headers.iter().any(|(k, _)| *k == h.0) {
-                    resp.headers.push(h);
-                }
-            }
-            resp
+/// (`crate::actions::hooked::decide`), then the session, answered as JSON.
+pub async fn after_hooks(
+    auth: &Auth,
+    ctx: &Context<'_>,
+    req: &Request,
+    ticket: &str,
+    result: &str,
+) -> Response {
+    let outcome = match decide(auth, ctx, ticket, result) {
+        Ok(Decision::Done(resp)) => Ok(as_json(resp)),
+        Ok(Decision::SignIn(s)) => {
+            let user_id = s.ticket.user["id"].as_str().unwrap_or_default().to_string();
+            finish(
+                auth,
+                ctx,
+                req,
+                &user_id,
+                s.user_json,
+                s.extra_json,
+                &s.target,
+            )
+            .await
+            .map_err(|r| *r)
         }
         Err((e, _)) => {
             let status = if e.code == "ACCESS_DENIED" { 403 } else { 400 };
-            Response::error(status, e.code, &e.message)
+            Err(Response::error(status, e.code, &e.message))
         }
-    }
+    };
+    outcome.unwrap_or_else(|r| r)
 }
 
 fn listing(row: &PasskeyRow) -> Value {

@@ -130,6 +130,9 @@ pub struct Config {
     pub database: Option<crate::store::DatabaseConfig>,
     /// Providers whose verified emails link to an existing user with that email.
     pub trusted_providers: Vec<String>,
+    /// With a database: the revoked sessions every session read checks (kept current by the
+    /// store; see `store::revocations`).
+    pub revocations: Option<std::sync::Arc<crate::store::revocations::Revocations>>,
 }
 
 fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
@@ -324,6 +327,7 @@ impl Config {
 
         Ok(Config {
             passkeys,
+            revocations: database.as_ref().map(|_| Default::default()),
             database,
             trusted_providers,
             base_path,

@@ -14,6 +14,11 @@ pub struct Request {
     pub forwarded_host: Option<String>,
     pub forwarded_proto: Option<String>,
     pub forwarded: Option<String>,
+    /// The socket's peer address (Node adapter); none for a Web `Request`.
+    pub ip: Option<String>,
+    pub forwarded_for: Option<String>,
+    /// Shown in a user's list of sessions (SPEC §11); never trusted.
+    pub user_agent: Option<String>,
     pub content_type: Option<String>,
     pub csrf_token: Option<String>,
     pub body: Option<String>,

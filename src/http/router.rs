@@ -13,12 +13,15 @@ pub enum Route {
     Error,
     /// The passkey endpoints (SPEC §14).
     Passkey(crate::actions::passkeys::Step),
+    /// With a database: the signed-in user's sessions, and ending them.
+    Sessions,
+    SessionsRevoke,
 }
 
 impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
-            Route::SignOut => &["POST"],
+            Route::SignOut | Route::SessionsRevoke => &["POST"],
             Route::Passkey(Step::List) => &["GET", "HEAD"],
             Route::Passkey(_) => &["POST"],
             Route::Session => &["GET", "HEAD", "POST"],
@@ -53,6 +56,8 @@ pub fn route(base_path: &str, path: &str) -> Option<Route> {
         ("passkey", Some("signIn")) => Some(Route::Passkey(Step::SignIn)),
         ("passkeys", None) => Some(Route::Passkey(Step::List)),
         ("passkeys", Some("delete")) => Some(Route::Passkey(Step::Delete)),
+        ("sessions", None) => Some(Route::Sessions),
+        ("sessions", Some("revoke")) => Some(Route::SessionsRevoke),
         _ => None,
     }
 }

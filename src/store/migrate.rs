@@ -160,6 +160,16 @@ async fn run_locked(conn: &mut AnyConnection, config: &DatabaseConfig) -> Result
     Ok(done)
 }
 
+/// `npx aura-auth migrate`: connects, applies what is pending, closes; returns what it applied.
+pub async fn migrate_now(config: &DatabaseConfig) -> Result<Vec<String>> {
+    let pool = engine::connect(config).await?;
+    let mut conn = pool.acquire().await.map_err(db_err)?;
+    let result = run(&mut conn, config).await;
+    drop(conn);
+    pool.close().await;
+    result
+}
+
 fn migration_failed(m: &Migration, e: sqlx::Error) -> AuthError {
     AuthError::new(
         "DATABASE_MIGRATION_FAILED",

@@ -139,6 +139,14 @@ impl Store {
         }
     }
 
+    /// Shares the revocation view sessions are read against (the config's).
+    pub fn with_revocations(mut self, view: Option<Arc<revocations::Revocations>>) -> Self {
+        if let Some(v) = view {
+            self.revocations = v;
+        }
+        self
+    }
+
     /// Sets how long a session can live from sign-in (`session.maxDuration`).
     pub fn with_max_life(mut self, seconds: u64) -> Self {
         self.max_life = seconds.min(i64::MAX as u64) as i64;

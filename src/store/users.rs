@@ -23,6 +23,8 @@ pub struct UserRow {
 
 #[derive(Debug, Clone, Default)]
 pub struct NewUser {
+    /// A chosen id (a sign-in that told the app's hooks the id first); else a random one.
+    pub id: Option<String>,
     pub name: Option<String>,
     pub email: Option<String>,
     pub email_verified: bool,
@@ -116,7 +118,7 @@ impl Store {
         let pool = self.pool().await?;
         let t = now();
         let row = UserRow {
-            id: new_id(),
+            id: new.id.clone().unwrap_or_else(new_id),
             name: new.name.clone(),
             email: new.email.as_deref().map(normalize_email),
             email_verified: new.email_verified && new.email.is_some(),
@@ -347,7 +349,7 @@ mod tests {
                 name: Some("Ada".into()),
                 email: Some("Ada@Example.com".into()),
                 email_verified: true,
-                image: None,
+                ..Default::default()
             })
             .await
             .unwrap();
