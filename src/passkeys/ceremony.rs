@@ -134,9 +134,10 @@ pub fn start_registration(
         exclude,
     );
     options.authenticator_selection.user_verification = uv(cfg);
-    if !cfg.require_uv {
-        options.extensions.cred_protect = CredProtect::None;
-    }
+    // No credProtect request: with `enforceCredentialProtectionPolicy` browsers refuse
+    // authenticators without the extension (Chromium's virtual one, many platform ones), and
+    // user verification is enforced on the server at every sign-in anyway.
+    options.extensions.cred_protect = CredProtect::None;
     let (server, client) = options.start_ceremony().map_err(internal)?;
     let mut json = serde_json::to_value(&client).map_err(internal)?;
     json["rp"]["name"] = Value::String(cfg.rp_name.clone());
