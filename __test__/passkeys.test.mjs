@@ -280,6 +280,53 @@ describe("passkeys in headless Chromium", { skip: !CHROMIUM && "Chromium not ins
     }
   })
 
+  test("the app's hooks decide a passkey sign-in as any other (callbacks.signIn, callbacks.session)", async () => {
+    // A second instance on the same SQLite file, with hooks.
+    const hooked = await startPasskeyApp()
+    let allowPasskeys = false
+    const seen = []
+    hooked.mount(
+      lib.createAuth({
+        oauth: [{ id: "oidc", type: "oidc", name: "Local OpenID", issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret }],
+        baseURL: hooked.origin,
+        secret: SECRET,
+        salt: SALT,
+        database: `sqlite:${path.join(dir, "auth.db")}`,
+        passkeys: { rpName: "Aura passkeys test" },
+        logger: { level: "off" },
+        callbacks: {
+          signIn: ({ user, account }) => {
+            seen.push({ user, account })
+            return account.provider !== "passkey" || allowPasskeys
+          },
+          session: ({ session, account }) => ({ ...session, via: account.provider }),
+        },
+      }),
+    )
+    const d = await deviceWithPasskey(hooked.origin, {}, 500)
+    try {
+      const refused = await d.page.evaluate(() => authClient.passkey.signIn({ redirect: false }))
+      assert.equal(refused.ok, false)
+      assert.equal(refused.error.code, "ACCESS_DENIED")
+      assert.equal(refused.error.status, 403)
+      assert.equal((await session(d.page)).authenticated, false)
+      assert.equal(seen[0].account.provider, "passkey")
+      assert.equal(seen[0].account.providerAccountId, credentialExport.credentialId.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""))
+      assert.equal(seen[0].user.id, user.id)
+
+      allowPasskeys = true
+      const ok = await d.page.evaluate(() => authClient.passkey.signIn({ redirect: false }))
+      assert.equal(ok.ok, true, JSON.stringify(ok))
+      const s = await session(d.page)
+      assert.equal(s.authenticated, true)
+      assert.equal(s.session.via, "passkey")
+      assert.equal(s.session.user.id, user.id)
+    } finally {
+      await d.close()
+      await hooked.close()
+    }
+  })
+
   test("passkeys are listed and removable like other accounts", async () => {
     // Ahead of every counter the server has seen (the copies above signed too).
     const d = await deviceWithPasskey(app.origin, {}, 1000)
