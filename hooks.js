@@ -116,7 +116,10 @@ function createHooks(config, fail) {
   function report(r) {
     if (r.log) {
       for (const entry of JSON.parse(r.log)) {
-        if (levelIndex(entry.level, 'error') >= levelIndex(level, 'error') && level !== 'off') {
+        // `always`: a one-time configuration warning, shown at the default level too.
+        const always = entry.always === true
+        delete entry.always
+        if ((always || levelIndex(entry.level, 'error') >= levelIndex(level, 'error')) && level !== 'off') {
           try {
             log(entry)
           } catch {

@@ -130,6 +130,15 @@ function unavailable(error) {
   return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail }
 }
 
+// Warnings are printed once per process, however many instances print them (Next loads
+// `lib/auth.ts` once for API routes and once for pages).
+const WARNED = (globalThis[Symbol.for('@aura-stack/auth.warned')] ??= new Set())
+function warnOnce(text) {
+  if (WARNED.has(text)) return
+  WARNED.add(text)
+  console.warn(text)
+}
+
 const DEFERRABLE_AT_BUILD = new Set(['MISSING_SECRET', 'MISSING_SALT', 'MISSING_CLIENT_CREDENTIALS', 'MISSING_ISSUER'])
 
 function createAuth(config = {}) {
@@ -150,8 +159,20 @@ function createAuth(config = {}) {
     const deferrable = error instanceof AuraAuthError && DEFERRABLE_AT_BUILD.has(error.code)
     if (!deferrable || process.env.NEXT_PHASE !== 'phase-production-build') throw error
     native = unavailable(error)
+    const needed = [error.message]
+    if (error.code === 'MISSING_SECRET' || error.code === 'MISSING_SALT') {
+      // Look past the keys for missing provider values too, with throwaway keys (that instance is discarded).
+      const key = () => require('node:crypto').randomBytes(32).toString('hex')
+      try {
+        new NativeAuth(JSON.stringify({ config: { ...hooks.nativeConfig, secret: key(), salt: key() }, env: collectEnv(config) }))
+      } catch (e) {
+        const next = translateError(e)
+        if (next instanceof AuraAuthError && DEFERRABLE_AT_BUILD.has(next.code)) needed.push(next.message)
+      }
+    }
+    warnOnce(`[aura-auth] next build: deferred to run time, so set before the server starts: ${needed.join(' ')}`)
   }
-  for (const warning of native.warnings()) console.warn(warning)
+  for (const warning of native.warnings()) warnOnce(warning)
 
   const trustProxy = config.trustedProxyHeaders === true
   // Every session cookie name (plain, __Secure-, chunked) contains this; a Cookie header without

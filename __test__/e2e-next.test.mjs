@@ -229,11 +229,11 @@ function chromiumMissing(t) {
   t.skip(msg)
 }
 
-async function withBrowser(t, name, fn) {
+async function withBrowser(t, name, fn, contextOptions = {}) {
   if (!CHROMIUM) return chromiumMissing(t)
   const { chromium } = await import("playwright-core")
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
-  const context = await browser.newContext({ viewport: { width: 1120, height: 720 } })
+  const context = await browser.newContext({ viewport: { width: 1120, height: 720 }, ...contextOptions })
   const consoleLines = []
   context.on("page", (p) => p.on("console", (m) => consoleLines.push(`[${m.type()}] ${m.text()}`)))
   try {
@@ -319,7 +319,7 @@ describe("in headless Chromium", () => {
       assert.equal((await other.getByTestId("session-status").textContent()).trim(), "Signed in")
 
       await page.bringToFront()
-      await page.getByRole("button", { name: "Sign Out", exact: true }).click()
+      await page.getByRole("button", { name: "Sign out", exact: true }).click()
       await page.waitForURL(`${appURL}/`, { timeout: 15000 })
       await assertText(page.getByTestId("session-status"), "Not signed in")
       await assertText(other.getByTestId("session-status"), "Not signed in")
@@ -361,7 +361,7 @@ describe("in headless Chromium", () => {
       await page.waitForURL(`${appURL}/adapter/dashboard`, { timeout: 20000 })
       await assertText(page.getByTestId("ssr-session"), claims.name)
       await assertText(page.getByTestId("ssr-session"), claims.email)
-      await page.getByRole("button", { name: "Sign Out", exact: true }).click()
+      await page.getByRole("button", { name: "Sign out", exact: true }).click()
       await page.waitForURL(`${appURL}/adapter`, { timeout: 15000 })
       await page.goto(`${appURL}/adapter/dashboard`)
       assert.equal(new URL(page.url()).pathname, "/adapter")
@@ -407,6 +407,8 @@ describe("in headless Chromium: hooks, provider tokens, federated sign-out", () 
       await page.waitForURL((u) => u.origin === provider.issuer, { timeout: 15000 })
       await page.locator("#logout-yes").click()
       await page.waitForURL((u) => u.origin === appURL && u.pathname === "/login", { timeout: 15000 })
+      // The provider's `?state=` does not stay in the address bar.
+      assert.equal(new URL(page.url()).search, "", page.url())
       await assertText(page.getByTestId("session-status"), "Not signed in")
       await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
       await page.waitForURL((u) => u.origin === provider.issuer, { timeout: 15000 })
@@ -428,12 +430,52 @@ describe("in headless Chromium: hooks, provider tokens, federated sign-out", () 
   })
 })
 
-async function snap(page, name) {
+describe("in headless Chromium on a phone (390 px)", () => {
+  /** The page is no wider than the viewport: nothing scrolls sideways. */
+  async function assertNoHorizontalScroll(page) {
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }))
+    assert.ok(scrollWidth <= innerWidth, `${page.url()}: ${scrollWidth} px wide in a ${innerWidth} px viewport`)
+  }
+
+  test("home, sign-in, dashboard, provider API and the built-in error page fit 390 px without horizontal scroll; the error page follows dark mode", async (t) => {
+    await withBrowser(
+      t,
+      "browser-mobile",
+      async (context) => {
+        const page = await context.newPage()
+        for (const p of ["/", "/login?from=/dashboard"]) {
+          await page.goto(`${appURL}${p}`)
+          await assertNoHorizontalScroll(page)
+        }
+        await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+        await providerLogin(page, "lin")
+        await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+        await assertNoHorizontalScroll(page)
+        await snap(page, "mobile", { fullPage: true })
+        for (const p of ["/", "/profile", "/provider-api", "/api/auth/error?code=FLOW_COOKIE_MISSING"]) {
+          await page.goto(`${appURL}${p}`)
+          await assertNoHorizontalScroll(page)
+        }
+        // The built-in error page (what an app without pages.error shows): light by default, dark when asked.
+        const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+        await page.emulateMedia({ colorScheme: "dark" })
+        const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+        assert.notEqual(light, dark)
+        assert.equal(dark, "rgb(11, 13, 18)")
+        await assertText(page.getByRole("link", { name: "Sign in again" }), "Sign in again")
+        await snap(page, "error-builtin-dark")
+      },
+      { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
+    )
+  })
+})
+
+async function snap(page, name, options = {}) {
   if (!process.env.UPDATE_SCREENSHOTS) return
   const dir = path.join(ROOT, "docs", "screenshots")
   fs.mkdirSync(dir, { recursive: true })
   await page.evaluate(() => document.fonts?.ready)
-  await page.screenshot({ path: path.join(dir, `${name}.png`) })
+  await page.screenshot({ path: path.join(dir, `${name}.png`), ...options })
   log(`screenshot docs/screenshots/${name}.png (${page.url()})`)
 }
 

@@ -333,7 +333,7 @@ describe("finding 11 / rule 10: a panic in a sync export fails one call, not the
 })
 
 describe("finding 12: production without a baseURL, or with plain http, warns once at createAuth", () => {
-  test("finding 12: one warning for a missing baseURL and one for a non-loopback http baseURL in production", async () => {
+  test("finding 12: one warning for a missing baseURL, one for a non-loopback http baseURL and (issue 22) one for a loopback baseURL in production", async () => {
     const warnings = []
     const original = console.warn
     console.warn = (m) => warnings.push(String(m))
@@ -347,9 +347,10 @@ describe("finding 12: production without a baseURL, or with plain http, warns on
     } finally {
       console.warn = original
     }
-    assert.equal(warnings.length, 2, warnings.join("\n"))
+    assert.equal(warnings.length, 3, warnings.join("\n"))
     assert.match(warnings[0], /baseURL \(AURA_AUTH_URL\) is not set/)
     assert.match(warnings[1], /plain http in production/)
+    assert.match(warnings[2], /`http:\/\/localhost:3000` \(from the baseURL option\) is a loopback address while NODE_ENV=production/)
   })
 })
 

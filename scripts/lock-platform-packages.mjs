@@ -16,14 +16,37 @@ import { fileURLToPath } from "node:url"
 
 const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)))
 
-/** { name: { version, os, cpu, libc? } } for every npm/<platform>/package.json. */
+// os/cpu/libc of each platform suffix (napi-rs names), for the installed package, which has no npm/ folder.
+const PLATFORMS = {
+  "linux-x64-gnu": { os: ["linux"], cpu: ["x64"], libc: ["glibc"] },
+  "linux-arm64-gnu": { os: ["linux"], cpu: ["arm64"], libc: ["glibc"] },
+  "linux-x64-musl": { os: ["linux"], cpu: ["x64"], libc: ["musl"] },
+  "linux-arm64-musl": { os: ["linux"], cpu: ["arm64"], libc: ["musl"] },
+  "darwin-x64": { os: ["darwin"], cpu: ["x64"] },
+  "darwin-arm64": { os: ["darwin"], cpu: ["arm64"] },
+  "win32-x64-msvc": { os: ["win32"], cpu: ["x64"] },
+}
+
+/**
+ * { name: { version, os, cpu, libc? } } for every platform package: from npm/<platform>/package.json in the
+ * repository, else (the installed package, `npx aura-auth lock`) from package.json's optionalDependencies.
+ */
 export function platformPackages() {
   const out = {}
-  for (const dir of fs.readdirSync(path.join(ROOT, "npm")).sort()) {
-    const file = path.join(ROOT, "npm", dir, "package.json")
-    if (!fs.existsSync(file)) continue
-    const m = JSON.parse(fs.readFileSync(file, "utf8"))
-    out[m.name] = { version: m.version, os: m.os, cpu: m.cpu, ...(m.libc ? { libc: m.libc } : {}), license: m.license }
+  const npmDir = path.join(ROOT, "npm")
+  if (fs.existsSync(npmDir)) {
+    for (const dir of fs.readdirSync(npmDir).sort()) {
+      const file = path.join(npmDir, dir, "package.json")
+      if (!fs.existsSync(file)) continue
+      const m = JSON.parse(fs.readFileSync(file, "utf8"))
+      out[m.name] = { version: m.version, os: m.os, cpu: m.cpu, ...(m.libc ? { libc: m.libc } : {}), license: m.license }
+    }
+    return out
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
+  for (const [name, version] of Object.entries(pkg.optionalDependencies ?? {}).sort()) {
+    const meta = PLATFORMS[name.slice(`${pkg.name}-`.length)]
+    if (meta) out[name] = { version, ...meta, license: pkg.license }
   }
   return out
 }

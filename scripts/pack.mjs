@@ -12,6 +12,7 @@ import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { createRequire } from "node:module"
+import { packageReadme } from "./package-readme.mjs"
 
 const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)))
 const DIST = path.join(ROOT, "dist")
@@ -65,6 +66,8 @@ try {
     fs.mkdirSync(path.dirname(path.join(mainStage, rel)), { recursive: true })
     fs.copyFileSync(path.join(ROOT, rel), path.join(mainStage, rel))
   }
+  // The README a user sees on npm: no repository-only commands, absolute links (docs/ is not shipped).
+  fs.writeFileSync(path.join(mainStage, "README.md"), packageReadme(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")))
   const mainTgz = npmPack(mainStage)
   if (mainTgz.files.some((f) => f.endsWith(".node"))) throw new Error(`${mainTgz.file} contains a .node file`)
 

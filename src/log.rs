@@ -22,6 +22,9 @@ pub struct LogEntry {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// Shown whatever the logger's level (unless `off`): a one-time configuration warning.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub always: bool,
 }
 
 /// The level of a failure code: failures of the provider, the configuration or the app's hooks
@@ -55,6 +58,7 @@ impl LogEntry {
             code: code.to_string(),
             message: message.to_string(),
             provider: provider.map(str::to_string),
+            always: false,
         }
     }
 }

@@ -10,9 +10,8 @@ import Link from "next/link"
 import { useSession } from "@aura-stack/auth/react"
 
 export const getServerSideProps: GetServerSideProps<{ session: Session | null; providerName: string | null }> = async ({ req }) => {
-  const session = await api.getSession({
-    headers: req.headers as Record<string, string>,
-  })
+  // Node's IncomingHttpHeaders as they are: no cast needed.
+  const session = await api.getSession({ headers: req.headers })
   if (!session.authenticated) {
     return { redirect: { destination: "/login?from=/dashboard", permanent: false } }
   }

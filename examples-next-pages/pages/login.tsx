@@ -3,6 +3,7 @@ import { useState } from "react"
 import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
 import { api, listProviders, type ProviderInfo } from "@/lib/auth"
 import { authClient } from "@/lib/auth-client"
+import { ProviderMark } from "@/components/ProviderMark"
 
 type Props = { providers: ProviderInfo[]; from: string | null }
 
@@ -13,6 +14,10 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   }
   // `from` is only shown, and handed to signIn as redirectTo: the library checks redirect targets.
   const from = typeof query.from === "string" && query.from.startsWith("/") ? query.from : null
+  // After "Sign out everywhere" the provider sends the browser back with `?state=…`: drop it from the address bar.
+  if (query.state !== undefined) {
+    return { redirect: { destination: from ? `/login?from=${encodeURIComponent(from)}` : "/login", permanent: false } }
+  }
   return { props: { providers: await listProviders(), from } }
 }
 
@@ -62,9 +67,7 @@ export default function LoginPage({ providers, from }: InferGetServerSidePropsTy
                 onClick={() => signIn(provider.id)}
                 disabled={pending !== null}
               >
-                <span className="provider-mark" data-provider={provider.id} aria-hidden="true">
-                  {provider.name.charAt(0)}
-                </span>
+                <ProviderMark id={provider.id} name={provider.name} />
                 Sign in with {provider.name}
               </button>
             ))}

@@ -57,7 +57,7 @@ impl Auth {
             Ok(resp) => resp,
             Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, req, p).await,
             Err(NeedsNetwork::Discovery(p)) => match self.endpoints(p).await {
-                Ok(_) => actions::signin::run(self, &ctx, p),
+                Ok(_) => self.sign_in(&ctx, req, p),
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
@@ -144,7 +144,7 @@ impl Auth {
             },
             Route::SignIn(id) => match self.provider(id) {
                 Some(p) if p.endpoints_now().is_none() => return Err(NeedsNetwork::Discovery(p)),
-                Some(p) => actions::signin::run(self, ctx, p),
+                Some(p) => self.sign_in(ctx, req, p),
                 None => actions::signin::unknown(self, ctx),
             },
             Route::Session if req.method.eq_ignore_ascii_case("POST") => {
@@ -169,8 +169,17 @@ impl Auth {
                 (Some(_), Some(_)) => return Err(NeedsNetwork::Passkey(*step)),
                 _ => passkeys_off(),
             },
-            Route::Error => actions::error_page::run(ctx),
+            Route::Error => actions::error_page::run(self, ctx),
         })
+    }
+
+    /// `signIn/<id>`, warning once when the browser is not at `baseURL`'s host.
+    fn sign_in(&self, ctx: &Context, req: &Request, p: &ProviderRuntime) -> Response {
+        let resp = actions::signin::run(self, ctx, p);
+        match super::host_check::check(&self.config, &self.host_warned, req) {
+            Some(entry) => resp.with_log(entry),
+            None => resp,
+        }
     }
 
     pub(crate) fn finish(&self, req: &Request, mut resp: Response) -> Response {
@@ -178,7 +187,8 @@ impl Auth {
             resp.body.clear();
         }
         let level = self.config.hooks.level();
-        resp.log.retain(|e| e.level >= level);
+        resp.log
+            .retain(|e| e.level >= level || (e.always && level != crate::log::Level::Off));
         if !self.config.hooks.events {
             resp.events.clear();
         }

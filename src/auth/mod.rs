@@ -20,6 +20,7 @@ pub use crate::oauth::runtime::ProviderRuntime;
 
 pub mod api;
 mod dispatch;
+mod host_check;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -37,6 +38,8 @@ pub struct Auth {
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
     /// The user store (SPEC §11), when `database` is configured; nothing connects until used.
     pub store: Option<Arc<crate::store::Store>>,
+    /// Whether the sign-in host warning was given (see `host_check`).
+    host_warned: std::sync::atomic::AtomicBool,
 }
 
 impl Auth {
@@ -57,6 +60,7 @@ impl Auth {
         });
         Ok(Auth {
             store,
+            host_warned: Default::default(),
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
             config,
             providers,

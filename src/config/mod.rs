@@ -9,6 +9,7 @@ use url::Url;
 use crate::error::{AuthError, Result};
 
 mod hooks;
+pub mod suggest;
 mod tokens;
 mod validate;
 pub use hooks::Hooks;
@@ -18,6 +19,7 @@ use validate::{decode_secrets, parse_origin, validate_base_path, validate_page};
 use crate::oauth::providers::{self, OneOrMany, ProviderInput, ProviderSpec};
 use crate::seal::cookies::CookieNames;
 use crate::seal::crypto::Keyring;
+use crate::seal::dev_key;
 use crate::seal::secret::{decode_key, KeyKind};
 
 const DEFAULT_MAX_AGE: u64 = 30 * 24 * 60 * 60;
@@ -139,6 +141,39 @@ fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str
     env.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
+/// An origin as people write it (no trailing slash).
+fn show(url: &Url) -> &str {
+    url.as_str().trim_end_matches('/')
+}
+
+/// "AURA_AUTH_SECRET and AURA_AUTH_SALT", or the one that is missing.
+fn missing_keys(secret: bool, salt: bool) -> String {
+    [
+        secret.then_some("AURA_AUTH_SECRET"),
+        salt.then_some("AURA_AUTH_SALT"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" and ")
+}
+
+/// Outside production: the project's development key (see [`dev_key`]), or, when it cannot be
+/// kept (no writable working directory), a random key for this instance only.
+fn dev_key_fallback(missing: &str, warnings: &mut Vec<String>) -> (Vec<u8>, Vec<u8>) {
+    let (dir, file) = (dev_key::DIR, dev_key::FILE);
+    match std::env::current_dir().and_then(|p| dev_key::load_or_create(&p)) {
+        Ok((key, _)) => {
+            warnings.push(format!("[aura-auth] {missing} not set: using this project's development key from {dir}/{file} (created once, kept between restarts, shared by every createAuth; {dir}/ ignores itself in git). It is never used in production: set {missing} there (`npx aura-auth-secret` prints a pair)."));
+            (key.secret, key.salt)
+        }
+        Err(e) => {
+            warnings.push(format!("[aura-auth] {missing} not set and the development key {dir}/{file} could not be kept ({e}): using a random key for this instance only, so sessions end when the server restarts. Set {missing} (`npx aura-auth-secret` prints a pair)."));
+            (crate::random::bytes(32), crate::random::bytes(32))
+        }
+    }
+}
+
 impl Config {
     pub fn from_input(input: Input) -> Result<Config> {
         let Input { config: c, env } = input;
@@ -157,42 +192,40 @@ impl Config {
         let (secrets, salt) = match (secrets, salt) {
             (Some(s), Some(salt)) => (s, salt),
             (secrets, salt) if !production => {
-                let missing: Vec<&str> = [
-                    secrets.is_none().then_some("AURA_AUTH_SECRET"),
-                    salt.is_none().then_some("AURA_AUTH_SALT"),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                warnings.push(format!(
-                    "[aura-auth] {} not set: using an ephemeral random key for development. Sessions end when the server restarts. Set {} (32+ random bytes, hex or base64; `npx aura-auth-secret` prints a pair) before deploying.",
-                    missing.join(" and "),
-                    missing.join(" and "),
-                ));
+                let missing = missing_keys(secrets.is_none(), salt.is_none());
+                let (secret, salt_bytes) = dev_key_fallback(&missing, &mut warnings);
                 (
-                    secrets.unwrap_or_else(|| vec![crate::random::bytes(32)]),
-                    salt.unwrap_or_else(|| crate::random::bytes(32)),
+                    secrets.unwrap_or_else(|| vec![secret]),
+                    salt.unwrap_or(salt_bytes),
                 )
             }
-            (secrets, _) => {
-                let (code, name) = if secrets.is_none() {
-                    ("MISSING_SECRET", "AURA_AUTH_SECRET")
+            (secrets, salt) => {
+                let missing = missing_keys(secrets.is_none(), salt.is_none());
+                let code = if secrets.is_none() {
+                    "MISSING_SECRET"
                 } else {
-                    ("MISSING_SALT", "AURA_AUTH_SALT")
+                    "MISSING_SALT"
+                };
+                let (verb, each) = if missing.contains(" and ") {
+                    ("are", "each")
+                } else {
+                    ("is", "it")
                 };
                 return Err(AuthError::new(
                     code,
-                    format!("{name} is required in production (NODE_ENV=production). Set it to 32+ random bytes in hex or base64; `npx aura-auth-secret` prints one."),
+                    format!("{missing} {verb} required in production (NODE_ENV=production) and not set. Set {each} to 32+ random bytes in hex or base64; `npx aura-auth-secret` prints a pair. (The development key in {}/{} is never used in production.)", dev_key::DIR, dev_key::FILE),
                 ));
             }
         };
 
         let base_path = validate_base_path(c.base_path.as_deref().unwrap_or("/api/auth"))?;
-        let base_origin = match c
-            .base_url
-            .as_deref()
-            .or_else(|| env_value(&env, "AURA_AUTH_URL"))
-        {
+        let env_url = env_value(&env, "AURA_AUTH_URL");
+        let source = if c.base_url.is_some() {
+            "the baseURL option"
+        } else {
+            "AURA_AUTH_URL"
+        };
+        let base_origin = match c.base_url.as_deref().or(env_url) {
             Some(u) => Some(parse_origin(
                 u.trim_end_matches('/'),
                 "INVALID_BASE_URL",
@@ -200,10 +233,17 @@ impl Config {
             )?),
             None => None,
         };
+        if let (Some(configured), Some(from_env)) = (&base_origin, env_url) {
+            let env_origin = Url::parse(from_env.trim_end_matches('/')).ok();
+            if env_origin.map(|u| u.origin()) != Some(configured.origin()) {
+                warnings.push(format!("[aura-auth] baseURL `{}` in the config overrides AURA_AUTH_URL `{from_env}` (explicit config wins). If the app now runs at AURA_AUTH_URL, remove baseURL from the config (or make the two the same).", show(configured)));
+            }
+        }
         if production {
             match &base_origin {
                 None => warnings.push("[aura-auth] baseURL (AURA_AUTH_URL) is not set: the app's origin is taken from each request's Host header. Set it to your public origin, e.g. https://example.com, so redirects, callback URLs and cookie prefixes never depend on request headers.".to_string()),
-                Some(u) if u.scheme() == "http" && !crate::http::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", u.as_str().trim_end_matches('/'))),
+                Some(u) if crate::http::url_policy::is_loopback(u) => warnings.push(format!("[aura-auth] baseURL `{}` (from {source}) is a loopback address while NODE_ENV=production: providers send users back to it and browsers on other machines cannot reach it. Set {source} to the app's public https origin, e.g. https://example.com.", show(u))),
+                Some(u) if u.scheme() == "http" => warnings.push(format!("[aura-auth] baseURL `{}` uses plain http in production: cookies are sent without `Secure` and the `__Host-` prefix. Use https.", show(u))),
                 Some(_) => {}
             }
         }
@@ -365,10 +405,6 @@ impl Config {
 
 /// Parses the JSON that `createAuth` passes in.
 pub fn parse_input(json: &str) -> Result<Input> {
-    serde_json::from_str(json).map_err(|e| {
-        AuthError::new(
-            "INVALID_CONFIG",
-            format!("The configuration is not valid: {e}. Check the option names and types against the AuthConfig type."),
-        )
-    })
+    let mut de = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut de).map_err(suggest::config_error)
 }

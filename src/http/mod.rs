@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod outbound;
+pub mod page;
 pub mod redirect;
 pub mod request;
 pub mod response;

@@ -6,4 +6,5 @@
 pub mod b64;
 pub mod cookies;
 pub mod crypto;
+pub mod dev_key;
 pub mod secret;

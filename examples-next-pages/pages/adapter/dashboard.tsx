@@ -33,7 +33,7 @@ export default function AdapterDashboardPage({ session }: InferGetServerSideProp
         <div className="card-footer">
           <p>Signed in through /api/auth-adapter.</p>
           <button className="button secondary" onClick={signOut}>
-            Sign Out
+            Sign out
           </button>
         </div>
       </div>

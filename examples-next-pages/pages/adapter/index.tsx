@@ -2,6 +2,7 @@ import Head from "next/head"
 import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
 import { listProviders, type ProviderInfo } from "@/lib/auth"
 import { adapterAuthClient } from "@/lib/auth-adapter-client"
+import { ProviderMark } from "@/components/ProviderMark"
 
 // The login page for the second instance, mounted through the guide's adapter at /api/auth-adapter.
 export const getServerSideProps: GetServerSideProps<{ providers: ProviderInfo[] }> = async () => {
@@ -21,16 +22,16 @@ export default function AdapterLoginPage({ providers }: InferGetServerSidePropsT
         <title>Sign in (adapter route) · Aura Auth demo</title>
       </Head>
       <div className="card">
-        <h1>Sign in</h1>
+        <h1>Sign in through the adapter route</h1>
         <p className="lead">
-          Through the guide&apos;s hand-written adapter, mounted at <code>/api/auth-adapter</code>.
+          A second, separate instance, mounted with the guide&apos;s hand-written adapter at <code>/api/auth-adapter</code>.
+          It has its own cookies: the header&apos;s status is the main instance&apos;s, so it may already say
+          &ldquo;Signed in&rdquo; while this one does not.
         </p>
         <div className="stack">
           {providers.map((provider) => (
             <button key={provider.id} className="button secondary block" onClick={() => signIn(provider.id)}>
-              <span className="provider-mark" data-provider={provider.id} aria-hidden="true">
-                {provider.name.charAt(0)}
-              </span>
+              <ProviderMark id={provider.id} name={provider.name} />
               Sign in with {provider.name}
             </button>
           ))}

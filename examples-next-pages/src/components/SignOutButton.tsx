@@ -10,7 +10,7 @@ export const SignOutButton = () => {
 
   return (
     <button className="button secondary" onClick={handleSignOut}>
-      Sign Out
+      Sign out
     </button>
   )
 }

@@ -25,7 +25,7 @@ const oauth = [
 // demo and the tests serve the app on another port.
 const baseURL = process.env.AURA_AUTH_URL ?? "http://localhost:3000"
 
-// Hooks (README "Hooks"). Who may sign in: ALLOWED_USERS, a comma-separated list of user ids or
+// Hooks (docs/hooks.md). Who may sign in: ALLOWED_USERS, a comma-separated list of user ids or
 // emails (unset = everyone). Admins: ADMIN_USERS, the same form.
 const listed = (name: string) =>
   (process.env[name] ?? "")

@@ -178,7 +178,13 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
     let mut object: ProviderObject = match input {
         serde_json::Value::String(id) => ProviderObject { id, ..Default::default() },
         value @ serde_json::Value::Object(_) => serde_json::from_value(value).map_err(|e| {
-            AuthError::new("INVALID_PROVIDER", format!("A provider object is not valid: {e}."))
+            AuthError::new(
+                "INVALID_PROVIDER",
+                format!(
+                    "A provider object is not valid. {}",
+                    crate::config::suggest::explain("", &e.to_string())
+                ),
+            )
         })?,
         other => {
             return Err(AuthError::new(
