@@ -44,6 +44,8 @@ export interface SignInOptions {
   redirect?: boolean
   /** Where to land after the provider sends the user back. Default: the current page (in a browser). */
   redirectTo?: string
+  /** With a database: link this provider to the signed-in user instead of signing in anew. */
+  link?: boolean
 }
 
 export interface SignOutOptions {
@@ -111,6 +113,24 @@ export interface PasskeyClient {
   list(): Promise<{ ok: true; passkeys: PasskeyInfo[]; error?: undefined } | { ok: false; passkeys?: undefined; error: AuthClientError }>
   /** Removes a passkey by id; 409 `LAST_ACCOUNT` when it is the user's only way to sign in. */
   delete(id: string): Promise<{ ok: true; error?: undefined } | { ok: false; error: AuthClientError }>
+  /** With a database: this user's sessions (devices), `current` marking this browser's. */
+  listSessions(): Promise<{ ok: true; sessions: ClientSessionInfo[] } | { ok: false; error: AuthClientError }>
+  /** Ends one of this user's sessions by its id. */
+  revokeSession(sessionId: string): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
+  /** Ends every session of this user except this browser's. */
+  revokeOtherSessions(): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
+}
+
+/** One of the user's sessions as `GET /sessions` lists it. */
+export interface ClientSessionInfo {
+  id: string
+  createdAt: string
+  lastSeenAt: string
+  expiresAt: string
+  userAgent: string | null
+  ip: string | null
+  provider: string | null
+  current: boolean
 }
 
 export type UpdateSessionResult =

@@ -259,6 +259,7 @@ function createAuthClient(options) {
     const query = {}
     if (redirectTo !== undefined) query.redirectTo = redirectTo
     query.redirect = "false"
+    if (o.link === true) query.link = "true"
     const result = await request("GET", `signIn/${encodeURIComponent(provider)}`, { query })
     if (!result.ok) return { ok: false, error: result.error }
     const url = result.json.url
@@ -398,6 +399,35 @@ function createAuthClient(options) {
       if (!result.ok) return { ok: false, error: result.error }
       return { ok: true }
     },
+  /** With a database: the signed-in user's sessions → { ok: true, sessions } | { ok: false, error }. */
+  async function listSessions() {
+    const result = await request("GET", "sessions")
+    if (!result.ok) return { ok: false, error: result.error }
+    return { ok: true, sessions: Array.isArray(result.json.sessions) ? result.json.sessions : [] }
+  }
+
+  async function revokeWith(payload) {
+    const csrf = await getCsrfToken()
+    if (!csrf.ok) return { ok: false, error: csrf.error }
+    const result = await request("POST", "sessions/revoke", {
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.csrfToken },
+      body: JSON.stringify(payload),
+    })
+    if (!result.ok) return { ok: false, error: result.error }
+    return { ok: true, revoked: typeof result.json.revoked === "number" ? result.json.revoked : 0 }
+  }
+
+  /** Ends one of the user's sessions by its id (from listSessions) → { ok, revoked } | { ok: false, error }. */
+  async function revokeSession(sessionId) {
+    if (typeof sessionId !== "string" || sessionId === "") {
+      return { ok: false, error: clientError("INVALID_ARGUMENT", "revokeSession needs a session id from listSessions()") }
+    }
+    return revokeWith({ sessionId })
+  }
+
+  /** Ends every session of the user except this browser's → { ok, revoked } | { ok: false, error }. */
+  async function revokeOtherSessions() {
+    return revokeWith({ others: true })
   }
 
   return {
@@ -409,6 +439,9 @@ function createAuthClient(options) {
     getCsrfToken,
     updateSession,
     passkey,
+    listSessions,
+    revokeSession,
+    revokeOtherSessions,
   }
 }
 

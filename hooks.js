@@ -51,14 +51,14 @@ function createHooks(config, fail) {
   const callbacks = config.callbacks ?? {}
   const events = config.events ?? {}
   if (typeof callbacks !== 'object' || callbacks === null) fail('INVALID_CONFIG', '`callbacks` must be an object of functions: { signIn, session, redirect }.')
-  if (typeof events !== 'object' || events === null) fail('INVALID_CONFIG', '`events` must be an object of functions: { signIn, signOut, updateSession, error }.')
+  if (typeof events !== 'object' || events === null) fail('INVALID_CONFIG', '`events` must be an object of functions: { signIn, signOut, updateSession, error, createUser, linkAccount }.')
   for (const [name, fn] of Object.entries(callbacks)) {
     if (name === 'timeoutMs') continue
     if (!['signIn', 'session', 'redirect'].includes(name)) fail('INVALID_CONFIG', `callbacks.${name} is not a hook; use signIn, session or redirect (and timeoutMs).`)
     if (typeof fn !== 'function') fail('INVALID_CONFIG', `callbacks.${name} must be a function.`)
   }
   for (const [name, fn] of Object.entries(events)) {
-    if (!['signIn', 'signOut', 'updateSession', 'error'].includes(name)) fail('INVALID_CONFIG', `events.${name} is not an event; use signIn, signOut, updateSession or error.`)
+    if (!['signIn', 'signOut', 'updateSession', 'error', 'createUser', 'linkAccount'].includes(name)) fail('INVALID_CONFIG', `events.${name} is not an event; use signIn, signOut, updateSession, error, createUser or linkAccount.`)
     if (typeof fn !== 'function') fail('INVALID_CONFIG', `events.${name} must be a function.`)
   }
   const timeoutMs = callbacks.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -132,6 +132,12 @@ function createHooks(config, fail) {
     if (r.events) for (const [name, payload] of JSON.parse(r.events)) emit(name, payload)
   }
 
+  /** The core's answer after the hooks; with a database a sign-in finishes asynchronously. */
+  function finish(native, request, ticket, result) {
+    const r = native.finishHooks(request, ticket, result)
+    return r === null ? native.finishHooksAsync(request, ticket, result) : r
+  }
+
   /** Runs the hooks for a hand-off and returns the core's final response. */
   async function settle(native, request, r) {
     if (!r.hook) return r
@@ -141,23 +147,27 @@ function createHooks(config, fail) {
     try {
       if (h.kind === 'signIn') {
         let { user, account } = h
+        const userId = user && user.id
+        const isNewUser = h.isNewUser
         const profileFn = profileFns[h.provider]
         if (profileFn) {
           const tokens = { accessToken: account.accessToken, refreshToken: account.refreshToken, expiresAt: account.expiresAt, scope: account.scope, idToken: account.idToken, tokenType: account.tokenType }
           const partial = await withTimeout(`${h.provider}.profile`, () => profileFn(h.profile, tokens), timeoutMs)
           const next = JSON.parse(native.applyProfile(ticket, JSON.stringify(partial ?? {})))
           ticket = next.ticket
-          user = next.user
+          user = userId === undefined ? next.user : { ...next.user, id: userId }
           account = { ...account, providerAccountId: user.sub }
         }
+        // With a database the hooks learn whether the sign-in creates the user.
+        const extra = isNewUser === undefined ? {} : { isNewUser }
         if (callbacks.signIn) {
-          const allowed = await withTimeout('callbacks.signIn', () => callbacks.signIn({ user, account, profile: h.profile }), timeoutMs)
+          const allowed = await withTimeout('callbacks.signIn', () => callbacks.signIn({ user, account, profile: h.profile, ...extra }), timeoutMs)
           result.signIn = allowed === undefined ? null : allowed
         }
         if (result.signIn === undefined || result.signIn === true) {
           if (callbacks.session) {
             const session = { user, expires: new Date(Date.now() + maxAge * 1000).toISOString() }
-            const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session, user, account, profile: h.profile, trigger: 'signIn' }), timeoutMs)
+            const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session, user, account, profile: h.profile, trigger: 'signIn', ...extra }), timeoutMs)
             result.session = shaped === undefined ? null : shaped
           }
           if (callbacks.redirect) {
@@ -168,11 +178,11 @@ function createHooks(config, fail) {
         const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session: h.session, user: h.session.user, trigger: 'update', data: h.data }), timeoutMs)
         result.session = shaped === undefined ? null : shaped
       }
-      return native.finishHooks(request, ticket, JSON.stringify(result))
+      return await finish(native, request, ticket, JSON.stringify(result))
     } catch {
       // A hook threw, rejected, timed out or returned something that cannot be sent: the core
       // ends the sign-in on the error page (CALLBACK_ERROR), or refuses the update.
-      return native.finishHooks(request, h.ticket, JSON.stringify({ error: true }))
+      return finish(native, request, h.ticket, JSON.stringify({ error: true }))
     }
   }
 

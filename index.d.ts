@@ -14,6 +14,11 @@ export interface User {
   image?: string | null
   /** The id of the provider the user signed in with, e.g. "github". */
   provider: string
+  /**
+   * With a `database`: the user's id (a random opaque string, stable across sign-in methods;
+   * join your tables to `aura_users.id`). Absent without a database.
+   */
+  id?: string
 }
 
 /**
@@ -50,6 +55,8 @@ export interface SignInHookArgs {
   account: Account
   /** The provider's raw profile (userinfo, or id_token claims merged with userinfo). */
   profile: Record<string, unknown>
+  /** With a `database`: whether this sign-in creates the user (absent without one). */
+  isNewUser?: boolean
 }
 
 export type SessionHookArgs =
@@ -78,6 +85,58 @@ export interface Events {
   updateSession?: (args: { session: Session; provider: string }) => void | Promise<void>
   /** Every error-level failure the core reports (the same entries the logger gets). */
   error?: (args: { code: string; message: string; provider: string | null }) => void | Promise<void>
+  /** With a `database`: a sign-in created a user. */
+  createUser?: (args: { user: DatabaseUser }) => void | Promise<void>
+  /** With a `database`: an account (a way to sign in) joined an existing user. */
+  linkAccount?: (args: { userId: string; account: { provider: string; providerAccountId: string; type: string } }) => void | Promise<void>
+}
+
+/** A user row as events show it. */
+export interface DatabaseUser {
+  id: string
+  name: string | null
+  email: string | null
+  emailVerified: boolean
+  image: string | null
+  createdAt: string
+}
+
+/**
+ * `"sqlite:<path>"` (embedded; the file and its folder are created), `"sqlite::memory:"` (tests),
+ * `"postgres://user:password@host:5432/db"`, or the object form. Env: AURA_AUTH_DATABASE_URL.
+ */
+export type DatabaseConfig =
+  | string
+  | {
+      url?: string
+      /** Prepended to every table name. Default "aura_". Lowercase letters, digits, `_`. */
+      tablePrefix?: string
+      /** Apply missing migrations on first use (default true); false refuses with DATABASE_NOT_MIGRATED. */
+      migrate?: boolean
+    }
+
+/** One of the signed-in user's sessions (a device). */
+export interface SessionInfo {
+  /** A public handle (never the cookie's secret). */
+  id: string
+  createdAt: string
+  lastSeenAt: string
+  expiresAt: string
+  userAgent: string | null
+  ip: string | null
+  /** The provider this session signed in with. */
+  provider: string | null
+  /** This is the caller's own session. */
+  current: boolean
+}
+
+/** One of the user's ways to sign in. */
+export interface LinkedAccount {
+  id: string
+  provider: string
+  providerAccountId: string
+  type: string
+  createdAt: string
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "off"
@@ -233,6 +292,14 @@ export interface PasskeysConfig {
   origins?: string[]
   /** "required" (default): the authenticator must verify the user (PIN/biometrics), enforced on the server. */
   userVerification?: "required" | "preferred"
+  /** Users, accounts and sessions you can end (SPEC §11). Without it, sessions are stateless cookies. */
+  database?: DatabaseConfig
+  account?: {
+    linking?: {
+      /** Providers whose verified emails link to an existing user even when that user's email is unverified. */
+      trustedProviders?: string[]
+    }
+  }
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */
@@ -259,6 +326,20 @@ export interface AuthAPI {
   getAccessToken(providerId: string, options: { req: IncomingMessage; res: ServerResponse }): Promise<AccessTokenResult>
   /** The same for Web handlers: Set-Cookie lines to send come back as `setCookie`. */
   getAccessToken(providerId: string, options: { headers: HeadersInput }): Promise<AccessTokenResult & { setCookie: string[] }>
+  /** With a `database`: the caller's sessions. Throws UNAUTHENTICATED, DATABASE_REQUIRED, DATABASE_UNAVAILABLE. */
+  listSessions(options: { headers: HeadersInput }): Promise<{ sessions: SessionInfo[] }>
+  /** Ends one of the caller's sessions (SESSION_NOT_FOUND when it is not theirs). */
+  revokeSession(options: { headers: HeadersInput; sessionId: string }): Promise<{ ok: true; revoked: number }>
+  /** Ends every session of the caller but this one. */
+  revokeOtherSessions(options: { headers: HeadersInput }): Promise<{ ok: true; revoked: number }>
+  /** Server only (e.g. an admin banning a user): ends every session of the user, on every instance. */
+  revokeUserSessions(userId: string): Promise<{ ok: true; revoked: number }>
+  /** The caller's linked accounts. */
+  listAccounts(options: { headers: HeadersInput }): Promise<{ accounts: LinkedAccount[] }>
+  /** Unlinks one of the caller's accounts; never the last way to sign in (LAST_ACCOUNT). */
+  unlinkAccount(options: { headers: HeadersInput; provider: string; providerAccountId?: string }): Promise<{ ok: true }>
+  /** Server only: removes the user, its accounts and sessions (ended everywhere). */
+  deleteUser(userId: string): Promise<{ ok: true; deleted: boolean }>
 }
 
 export type WebHandler = (request: Request) => Promise<Response>

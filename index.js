@@ -127,7 +127,63 @@ function unavailable(error) {
   const fail = () => {
     throw error
   }
-  return { warnings: () => [], handle: fail, handleAsync: fail, finishHooks: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail }
+  return { warnings: () => [], hasDatabase: () => false, handle: fail, handleAsync: fail, finishHooks: fail, finishHooksAsync: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail, ready: fail, apiCall: fail }
+}
+
+/**
+ * With a database, the store connects, migrates and loads its revocation view on first use:
+ * the first request (and the first getSession) of an instance waits for that, once. If the
+ * database cannot be reached, requests go on (sign-ins fail with DATABASE_UNAVAILABLE, reads
+ * work) and the store is tried again at most every few seconds, in the background.
+ */
+function createStoreGate(native) {
+  let state = native.hasDatabase() ? 'idle' : 'ready'
+  let attempt = null
+  let lastFailure = 0
+  let lastCode = null
+  const RETRY_MS = 3000
+  function start() {
+    attempt = native.ready().then(
+      (text) => {
+        const out = JSON.parse(text)
+        if (out.ok) state = 'ready'
+        else {
+          state = 'failed'
+          lastFailure = Date.now()
+          // One line per kind of failure, not one per retry.
+          if (out.code !== lastCode) {
+            lastCode = out.code
+            console.error(`[aura-auth] error ${out.code}: ${out.message} Sign-ins fail until this is fixed; reads continue.`)
+          }
+        }
+        attempt = null
+      },
+      () => {
+        state = 'failed'
+        lastFailure = Date.now()
+        attempt = null
+      },
+    )
+    return attempt
+  }
+  return {
+    /** Whether a caller should wait (only before the first attempt finished). */
+    pending() {
+      if (state === 'ready') return false
+      if (state === 'failed') {
+        if (attempt === null && Date.now() - lastFailure >= RETRY_MS) start()
+        return false
+      }
+      return true
+    },
+    wait() {
+      if (state === 'idle') {
+        state = 'starting'
+        start()
+      }
+      return attempt || Promise.resolve()
+    },
+  }
 }
 
 // Warnings are printed once per process, however many instances print them (Next loads
@@ -179,7 +235,10 @@ function createAuth(config = {}) {
   // it cannot hold a session, so the native call is skipped (the answer is "signed out" either way).
   const sessionMarker = `${(config.cookies && config.cookies.prefix) || 'aura-auth'}.session`
 
+  const store = createStoreGate(native)
+
   async function handle(request) {
+    if (store.pending()) await store.wait()
     const req = await fromWebRequest(request)
     let r = native.handle(req)
     if (r === null) r = await native.handleAsync(req)
@@ -187,6 +246,14 @@ function createAuth(config = {}) {
   }
 
   const handlers = { GET: handle, POST: handle, HEAD: handle }
+
+  function readSession(cookie, proto) {
+    try {
+      return Promise.resolve(JSON.parse(native.getSession(cookie, proto)))
+    } catch (e) {
+      return Promise.reject(translateError(e))
+    }
+  }
 
   const api = {
     getSession(options) {
@@ -196,13 +263,35 @@ function createAuth(config = {}) {
         return Promise.resolve({ authenticated: false, session: null })
       }
       const proto = trustProxy ? headerOf(headers, 'x-forwarded-proto') : undefined
-      try {
-        return Promise.resolve(JSON.parse(native.getSession(cookie, proto)))
-      } catch (e) {
-        return Promise.reject(translateError(e))
-      }
+      // With a database the first read of an instance waits for the revocation view; every
+      // later read is the same synchronous native call as without one.
+      if (store.pending()) return store.wait().then(() => readSession(cookie, proto))
+      return readSession(cookie, proto)
     },
   }
+
+  /** The server API with a database: the native call by name, its coded error as AuraAuthError. */
+  async function dbCall(op, headers, args) {
+    const cookie = cookieOf(headers)
+    const proto = trustProxy ? headerOf(headers, 'x-forwarded-proto') : undefined
+    let out
+    try {
+      out = JSON.parse(await native.apiCall(op, cookie, proto, JSON.stringify(args || {})))
+    } catch (e) {
+      throw translateError(e)
+    }
+    if (!out.ok) throw new AuraAuthError(out.code, out.message)
+    return out.value
+  }
+  const headersOf = (o) => (o && (o.headers ?? (o.req && o.req.headers))) || undefined
+  api.listSessions = (options) => dbCall('listSessions', headersOf(options))
+  api.revokeSession = (options) => dbCall('revokeSession', headersOf(options), { sessionId: options && options.sessionId })
+  api.revokeOtherSessions = (options) => dbCall('revokeOtherSessions', headersOf(options))
+  api.revokeUserSessions = (userId) => dbCall('revokeUserSessions', undefined, { userId })
+  api.listAccounts = (options) => dbCall('listAccounts', headersOf(options))
+  api.unlinkAccount = (options) =>
+    dbCall('unlinkAccount', headersOf(options), { provider: options && options.provider, providerAccountId: options && options.providerAccountId })
+  api.deleteUser = (userId) => dbCall('deleteUser', undefined, { userId })
 
   /**
    * The stored access token of `providerId` for the signed-in user (`storeTokens`), refreshed
@@ -249,7 +338,7 @@ function createAuth(config = {}) {
     },
   }
 
-  return { handlers, api, handler: createNodeHandler(native, hooks), internal }
+  return { handlers, api, handler: createNodeHandler(native, hooks, store), internal }
 }
 
 // The built-in provider ids (the Rust core holds their descriptions). Each has a helper named

@@ -96,8 +96,10 @@ function writeNode(res, r, method) {
   res.end(method === 'HEAD' || !r.body ? undefined : r.body)
 }
 
-function createNodeHandler(native, hooks) {
+function createNodeHandler(native, hooks, store) {
   return function handler(req, res) {
+    // With a database, an instance's first request waits for the store once.
+    if (store && store.pending()) return store.wait().then(() => handler(req, res))
     const method = (req.method || 'GET').toUpperCase()
     if (method === 'GET' || method === 'HEAD') {
       // No body to wait for: stay synchronous unless the core needs the network or hooks.

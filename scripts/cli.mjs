@@ -3,16 +3,46 @@
 //   secret              prints AURA_AUTH_SECRET=… and AURA_AUTH_SALT=… (32 random bytes each), for .env.local
 //   lock [lock file]    adds the lock entries of the other platforms' packages to package-lock.json, so
 //                       `npm ci` works after installing from tarballs (not needed once they are published)
+//   migrate [--database <url>] [--prefix <p>] [--print]
+//                       applies the database migrations (SPEC §11) to the database named by --database,
+//                       else AURA_AUTH_DATABASE_URL; --print writes the SQL instead, without connecting
 import path from "node:path"
+import { createRequire } from "node:module"
 import { generateSecrets } from "./secret.mjs"
 import { syncLock } from "./lock-platform-packages.mjs"
+
+const require = createRequire(import.meta.url)
 
 const USAGE = `Usage: npx aura-auth <command>
 
   secret               print a fresh AURA_AUTH_SECRET and AURA_AUTH_SALT (append to .env.local)
   lock [lock file]     add the other platforms' @aura-stack/auth-* entries to package-lock.json
                        (default ./package-lock.json), so \`npm ci\` works after installing from tarballs
+  migrate [--database <url>] [--prefix <tablePrefix>] [--print]
+                       create or update the tables of the user store. The database is --database, else
+                       AURA_AUTH_DATABASE_URL ("sqlite:<path>" or "postgres://…"). --print writes the SQL
+                       for that engine instead of applying it (nothing connects).
 `
+
+function parseArgs(argv) {
+  const out = { _: [] }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === "--print") out.print = true
+    else if (a === "--database" || a === "--prefix") out[a.slice(2)] = argv[++i]
+    else if (a.startsWith("--database=") || a.startsWith("--prefix=")) {
+      const [k, v] = a.slice(2).split(/=(.*)/s)
+      out[k] = v
+    } else out._.push(a)
+  }
+  return out
+}
+
+class CliError extends Error {
+  constructor(code, message) {
+    super(`${code}: ${message}`)
+  }
+}
 
 const commands = {
   secret() {
@@ -22,6 +52,26 @@ const commands = {
     const file = path.resolve(args[0] ?? "package-lock.json")
     const added = syncLock(file)
     console.error(added.length ? `${path.relative(process.cwd(), file)}: added ${added.join(", ")}` : `${path.relative(process.cwd(), file)}: nothing to add`)
+  },
+  async migrate(argv) {
+    const args = parseArgs(argv)
+    const native = require("../native.js")
+    const env = {}
+    if (process.env.AURA_AUTH_DATABASE_URL) env.AURA_AUTH_DATABASE_URL = process.env.AURA_AUTH_DATABASE_URL
+    const database = args.database || args.prefix ? { url: args.database, tablePrefix: args.prefix } : null
+    const input = JSON.stringify({ database, env })
+    if (args.print) {
+      try {
+        process.stdout.write(native.migrationSql(input))
+      } catch (e) {
+        throw new CliError(e.code || "ERROR", e.message)
+      }
+      return
+    }
+    const out = JSON.parse(await native.migrateDatabase(input))
+    if (!out.ok) throw new CliError(out.code, out.message)
+    if (out.value.length) console.log(`Applied ${out.value.join(", ")}.`)
+    else console.log("The database is up to date.")
   },
 }
 

@@ -210,7 +210,7 @@ async fn complete(
     let user_json = serde_json::to_string(&user).unwrap_or_default();
     match &auth.store {
         Some(store) => {
-            let done = sign_in_user::commit(auth, store, ctx, req, &who, link_user).await?;
+            let done = sign_in_user::commit(auth, store, ctx, req, &who, link_user, None).await?;
             let user_json = sign_in_user::with_user_id(&user_json, &done.plan.user_id);
             signed_in_as(
                 auth,
@@ -308,6 +308,8 @@ pub fn hand_off(auth: &Auth, h: HandOff, ctx: &Context) -> Response {
     let mut shown_user = user_value;
     if let (Some(plan), Value::Object(m)) = (h.plan, &mut shown_user) {
         m.insert("id".into(), Value::String(plan.user_id.clone()));
+        // The finish gives a new user the id the hooks were told.
+        ticket.user = shown_user.clone();
     }
     let payload = Payload {
         kind: "signIn",

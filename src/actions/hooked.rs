@@ -88,9 +88,18 @@ async fn with_store(
         kind: &kind,
         user: &user,
     };
-    let done = sign_in_user::commit(auth, store, ctx, req, &who, s.ticket.link_user.as_deref())
-        .await
-        .map_err(fail)?;
+    let told = s.ticket.user.get("id").and_then(Value::as_str);
+    let done = sign_in_user::commit(
+        auth,
+        store,
+        ctx,
+        req,
+        &who,
+        s.ticket.link_user.as_deref(),
+        told,
+    )
+    .await
+    .map_err(fail)?;
     signed_in_as(
         auth,
         ctx,

@@ -77,7 +77,8 @@ pub fn status_of(code: &str) -> u16 {
         "UNAUTHENTICATED" => 401,
         "LAST_ACCOUNT" => 409,
         "ACCOUNT_NOT_FOUND" | "SESSION_NOT_FOUND" | "DATABASE_REQUIRED" => 404,
-        "DATABASE_UNAVAILABLE" | "DATABASE_NOT_MIGRATED" => 503,
+        // A dependency failed (as for an unreachable provider): the request was fine.
+        "DATABASE_UNAVAILABLE" | "DATABASE_NOT_MIGRATED" => 424,
         "DATABASE_ERROR" | "DATABASE_MIGRATION_FAILED" => 500,
         _ => 400,
     }

@@ -54,6 +54,17 @@ pub async fn plan(
     who: &Identity<'_>,
     link_user: Option<&str>,
 ) -> Result<Plan> {
+    plan_with(auth, store, who, link_user, None).await
+}
+
+/// [`plan`], giving a new user `new_user_id` (the id the app's hooks were told).
+async fn plan_with(
+    auth: &Auth,
+    store: &Store,
+    who: &Identity<'_>,
+    link_user: Option<&str>,
+    new_user_id: Option<&str>,
+) -> Result<Plan> {
     let existing = store.account(who.provider, &who.user.sub).await?;
     if let Some(account) = existing {
         if link_user.is_some_and(|u| u != account.user_id) {
@@ -100,7 +111,9 @@ pub async fn plan(
         }
     }
     Ok(Plan {
-        user_id: crate::store::new_id(),
+        user_id: new_user_id
+            .filter(|id| crate::store::revocations::key_of(id).is_some())
+            .map_or_else(crate::store::new_id, str::to_string),
         is_new_user: true,
         new_account: true,
     })
@@ -123,10 +136,11 @@ pub async fn commit(
     req: &Request,
     who: &Identity<'_>,
     link_user: Option<&str>,
+    new_user_id: Option<&str>,
 ) -> Result<Done> {
     let mut attempt = 0;
     let (plan, events) = loop {
-        let plan = plan(auth, store, who, link_user).await?;
+        let plan = plan_with(auth, store, who, link_user, new_user_id).await?;
         match apply(store, who, &plan).await {
             Ok(events) => break (plan, events),
             Err(e)

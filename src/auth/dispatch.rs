@@ -247,7 +247,11 @@ impl Auth {
         let user: User = serde_json::from_value(t.user.clone())
             .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
         let user = apply_profile(&user, &partial, t.oidc)?;
-        let user_value = serde_json::to_value(&user).unwrap_or_default();
+        let mut user_value = serde_json::to_value(&user).unwrap_or_default();
+        // With a database the ticket's user carries the id the hooks are told; keep it.
+        if let (Some(id), Some(m)) = (t.user.get("id").cloned(), user_value.as_object_mut()) {
+            m.insert("id".into(), id);
+        }
         t.user = user_value.clone();
         if let Some(a) = t.account.as_mut() {
             a.provider_account_id = user.sub.clone();
