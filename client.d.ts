@@ -78,6 +78,12 @@ export interface AuthClient {
   updateSession(data: unknown): Promise<UpdateSessionResult>
   /** Passkeys (WebAuthn), when the server has `passkeys` and a `database`. Every method resolves; none rejects. */
   readonly passkey: PasskeyClient
+  /** With a database: this user's sessions (devices), `current` marking this browser's. */
+  listSessions(): Promise<{ ok: true; sessions: ClientSessionInfo[] } | { ok: false; error: AuthClientError }>
+  /** Ends one of this user's sessions by its id. */
+  revokeSession(sessionId: string): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
+  /** Ends every session of this user except this browser's. */
+  revokeOtherSessions(): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
 }
 
 /** A passkey as `GET /passkeys` lists it. */
@@ -113,12 +119,6 @@ export interface PasskeyClient {
   list(): Promise<{ ok: true; passkeys: PasskeyInfo[]; error?: undefined } | { ok: false; passkeys?: undefined; error: AuthClientError }>
   /** Removes a passkey by id; 409 `LAST_ACCOUNT` when it is the user's only way to sign in. */
   delete(id: string): Promise<{ ok: true; error?: undefined } | { ok: false; error: AuthClientError }>
-  /** With a database: this user's sessions (devices), `current` marking this browser's. */
-  listSessions(): Promise<{ ok: true; sessions: ClientSessionInfo[] } | { ok: false; error: AuthClientError }>
-  /** Ends one of this user's sessions by its id. */
-  revokeSession(sessionId: string): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
-  /** Ends every session of this user except this browser's. */
-  revokeOtherSessions(): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
 }
 
 /** One of the user's sessions as `GET /sessions` lists it. */

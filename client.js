@@ -399,6 +399,8 @@ function createAuthClient(options) {
       if (!result.ok) return { ok: false, error: result.error }
       return { ok: true }
     },
+  }
+
   /** With a database: the signed-in user's sessions → { ok: true, sessions } | { ok: false, error }. */
   async function listSessions() {
     const result = await request("GET", "sessions")
