@@ -10,6 +10,7 @@ import path from "node:path"
 import { generateKeyPairSync, randomBytes } from "node:crypto"
 import { startOidcProvider } from "./fixtures/oidc-server.mjs"
 import { startPasskeyApp } from "./fixtures/passkey-app.mjs"
+import { startPostgres, postgresAvailable } from "./fixtures/postgres.mjs"
 import { lib, SECRET, SALT } from "./helpers/world.mjs"
 
 const CHROMIUM = (process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ["/usr/bin/chromium", "/usr/lib/chromium/chromium"]).find((p) =>
@@ -72,8 +73,8 @@ async function device(origin = app.origin, { isUserVerified = true } = {}) {
 }
 
 /** Through the OpenID provider's login pages in the browser: a user row and an OIDC account. */
-async function signInWithOidc(page, username) {
-  await page.goto(`${app.origin}/api/auth/signIn/oidc?redirectTo=${encodeURIComponent("/")}`)
+async function signInWithOidc(page, username, origin = app.origin) {
+  await page.goto(`${origin}/api/auth/signIn/oidc?redirectTo=${encodeURIComponent("/")}`)
   await page.waitForURL((u) => u.origin === oidc.issuer, { timeout: 15000 })
   await page.locator('input[name="login"]').fill(username)
   await page.locator('input[name="password"]').fill("any-password")
@@ -81,9 +82,9 @@ async function signInWithOidc(page, username) {
   const consent = page.locator('button[type="submit"]', { hasText: "Continue" })
   await Promise.race([
     consent.waitFor({ timeout: 15000 }).then(() => consent.click()),
-    page.waitForURL((u) => u.origin === app.origin, { timeout: 15000 }),
+    page.waitForURL((u) => u.origin === origin, { timeout: 15000 }),
   ])
-  await page.waitForURL(`${app.origin}/`, { timeout: 15000 })
+  await page.waitForURL(`${origin}/`, { timeout: 15000 })
 }
 
 const session = (page) => page.evaluate(() => authClient.getSession())
@@ -348,6 +349,53 @@ describe("passkeys in headless Chromium", { skip: !CHROMIUM && "Chromium not ins
       assert.equal(gone.error.code, "PASSKEY_UNKNOWN")
     } finally {
       await d.close()
+    }
+  })
+})
+
+describe("passkeys on Postgres", { skip: (!CHROMIUM && "Chromium not installed") || (!postgresAvailable() && !process.env.CI && "Postgres not installed") }, () => {
+  test("register, sign out, sign in with the passkey, list and delete, with the store on a real Postgres", async () => {
+    const pg = await startPostgres()
+    const site = await startPasskeyApp()
+    try {
+      const url = await pg.createDatabase("aura_passkeys")
+      site.mount(
+        lib.createAuth({
+          oauth: [{ id: "oidc", type: "oidc", name: "Local OpenID", issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret }],
+          baseURL: site.origin,
+          secret: SECRET,
+          salt: SALT,
+          database: url,
+          passkeys: { rpName: "Aura passkeys on Postgres" },
+          logger: { level: "off" },
+        }),
+      )
+      const d = await device(site.origin)
+      try {
+        await signInWithOidc(d.page, "quinn", site.origin)
+        const reg = await d.page.evaluate(() => authClient.passkey.register({ name: "Desk" }))
+        assert.equal(reg.ok, true, JSON.stringify(reg))
+        await d.page.evaluate(() => authClient.signOut({ redirect: false }))
+        const signed = await d.page.evaluate(() => authClient.passkey.signIn({ redirect: false }))
+        assert.equal(signed.ok, true, JSON.stringify(signed))
+        const s = await session(d.page)
+        assert.equal(s.session.user.provider, "passkey")
+        const { passkeys } = await d.page.evaluate(() => authClient.passkey.list())
+        assert.equal(passkeys.length, 1)
+        assert.equal(passkeys[0].name, "Desk")
+        assert.equal(typeof passkeys[0].backupEligible, "boolean")
+        assert.ok(passkeys[0].lastUsedAt)
+        assert.equal(await pg.sql("aura_passkeys", "SELECT count(*) FROM aura_passkeys"), "1")
+        assert.equal(await pg.sql("aura_passkeys", "SELECT provider FROM aura_accounts WHERE type = 'webauthn'"), "passkey")
+        const del = await d.page.evaluate((id) => authClient.passkey.delete(id), passkeys[0].id)
+        assert.equal(del.ok, true, JSON.stringify(del))
+        assert.equal(await pg.sql("aura_passkeys", "SELECT count(*) FROM aura_passkeys"), "0")
+      } finally {
+        await d.close()
+      }
+    } finally {
+      await site.close()
+      await pg.close()
     }
   })
 })
