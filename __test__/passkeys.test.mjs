@@ -399,3 +399,22 @@ describe("passkeys on Postgres", { skip: (!CHROMIUM && "Chromium not installed")
     }
   })
 })
+
+test("passkey config rule: createAuth refuses configurations that cannot work, with INVALID_PASSKEYS_CONFIG", () => {
+  const oauth = [{ id: "oidc", type: "oidc", name: "Local OpenID", issuer: "http://127.0.0.1:9", clientId: "a", clientSecret: "b" }]
+  const base = { oauth, secret: SECRET, salt: SALT, logger: { level: "off" } }
+  const bad = [
+    { baseURL: "http://localhost:3000", passkeys: { rpName: "X" } }, // no database
+    { baseURL: "http://127.0.0.1:3000", database: "sqlite::memory:", passkeys: { rpName: "X" } }, // an IP address
+    { baseURL: "http://localhost:3000", database: "sqlite::memory:", passkeys: {} }, // no rpName
+    { baseURL: "https://example.com", database: "sqlite::memory:", passkeys: { rpName: "X", origins: ["https://evil.test"] } },
+    { baseURL: "https://example.com", database: "sqlite::memory:", passkeys: { rpName: "X", origins: ["http://example.com"] } },
+    { baseURL: "http://localhost:3000", database: "sqlite::memory:", passkeys: { rpName: "X", userVerification: "discouraged" } },
+    { database: "sqlite::memory:", passkeys: { rpName: "X" } }, // neither baseURL nor rpID
+  ]
+  for (const cfg of bad) {
+    assert.throws(() => lib.createAuth({ ...base, ...cfg }), (e) => e.code === "INVALID_PASSKEYS_CONFIG" && e.message.length > 20, JSON.stringify(cfg))
+  }
+  // Several origins on one RP ID are fine.
+  lib.createAuth({ ...base, baseURL: "https://example.com", database: "sqlite::memory:", passkeys: { rpName: "X", rpID: "example.com", origins: ["https://example.com", "https://app.example.com"] } })
+})
