@@ -53,6 +53,7 @@ impl Auth {
             Err(NeedsNetwork::Store) => match r {
                 Route::Sessions => actions::sessions::run_list(self, &ctx).await,
                 Route::SessionsRevoke => actions::sessions::run_revoke(self, &ctx, req).await,
+                Route::Session => actions::session::run_touching(self, &ctx).await,
                 _ => actions::signout::run_with_store(self, &ctx, req).await,
             },
         };
@@ -132,6 +133,9 @@ impl Auth {
             },
             Route::Session if req.method.eq_ignore_ascii_case("POST") => {
                 actions::session::update(self, ctx, req)
+            }
+            Route::Session if self.store.is_some() && actions::session::due(self, ctx) => {
+                return Err(NeedsNetwork::Store)
             }
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
