@@ -54,8 +54,9 @@ export interface SignOutOptions {
   /** Where to land after signing out (the server validates it; default `/`). */
   redirectTo?: string
   /**
-   * Also end the session at the OpenID provider: the answer's `url` is its end-session endpoint
-   * (with `id_token_hint` when tokens are stored), which returns the user to `redirectTo`.
+   * Also end the session at the OpenID provider (when it is configured with `federatedSignOut: true`):
+   * the answer's `url` is its end-session endpoint (with `client_id` only, never an id_token), which
+   * returns the user to `redirectTo`. For other providers it is an ordinary sign-out.
    */
   federated?: boolean
 }

@@ -30,6 +30,17 @@ function withTimeout(name, fn, ms) {
   return Promise.race([run, timeout]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * What a hook returned, reported as data for the core to judge: `undefined` stays distinct from
+ * `null`, and a value JSON cannot carry (function, symbol, bigint) is `other`. Nothing is decided
+ * here (a signIn hook's answer means what the core says it means).
+ */
+function answer(value) {
+  if (value === undefined) return { type: 'undefined' }
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return { type: 'other' }
+  return { type: 'value', value }
+}
+
 function consoleLogger(entry) {
   const where = entry.provider ? ` (${entry.provider})` : ''
   const line = `[aura-auth] ${entry.level} ${entry.code}: ${entry.message}${where}`
@@ -61,8 +72,9 @@ function createHooks(config, fail) {
     if (!['signIn', 'signOut', 'updateSession', 'error', 'createUser', 'linkAccount'].includes(name)) fail('INVALID_CONFIG', `events.${name} is not an event; use signIn, signOut, updateSession, error, createUser or linkAccount.`)
     if (typeof fn !== 'function') fail('INVALID_CONFIG', `events.${name} must be a function.`)
   }
+  // The core checks it (at most 60 s: HOOK_TIMEOUT_TOO_LONG) and derives the ticket's life from it.
   const timeoutMs = callbacks.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) fail('INVALID_CONFIG', 'callbacks.timeoutMs must be a whole number of milliseconds between 1 and 600000.')
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) fail('INVALID_CONFIG', 'callbacks.timeoutMs must be a whole number of milliseconds (1 to 60000).')
 
   let logger = config.logger
   if (logger !== undefined && (typeof logger !== 'object' || logger === null || (logger.log !== undefined && typeof logger.log !== 'function'))) {
@@ -75,11 +87,12 @@ function createHooks(config, fail) {
   const coreLevel = LEVELS[Math.min(levelIndex(level, 'error'), events.error ? levelIndex('error') : 4)]
 
   // Providers whose `profile` is a function: the function stays here, the core is told.
-  const profileFns = {}
+  // A Map: an id like `constructor` must never resolve to Object.prototype's (review finding 12).
+  const profileFns = new Map()
   const oauth = Array.isArray(config.oauth)
     ? config.oauth.map((p) => {
         if (p && typeof p === 'object' && typeof p.profile === 'function') {
-          profileFns[p.id] = p.profile
+          profileFns.set(p.id, p.profile)
           const { profile: _fn, ...rest } = p
           return rest
         }
@@ -97,7 +110,8 @@ function createHooks(config, fail) {
       redirect: typeof callbacks.redirect === 'function',
       events: Object.keys(events).length > 0,
       logLevel: coreLevel,
-      profileFunctions: Object.keys(profileFns),
+      profileFunctions: [...profileFns.keys()],
+      timeoutMs,
     },
   }
 
@@ -149,11 +163,11 @@ function createHooks(config, fail) {
         let { user, account } = h
         const userId = user && user.id
         const isNewUser = h.isNewUser
-        const profileFn = profileFns[h.provider]
+        const profileFn = profileFns.get(h.provider)
         if (profileFn) {
           const tokens = { accessToken: account.accessToken, refreshToken: account.refreshToken, expiresAt: account.expiresAt, scope: account.scope, idToken: account.idToken, tokenType: account.tokenType }
           const partial = await withTimeout(`${h.provider}.profile`, () => profileFn(h.profile, tokens), timeoutMs)
-          const next = JSON.parse(native.applyProfile(ticket, JSON.stringify(partial ?? {})))
+          const next = JSON.parse(native.applyProfile(ticket, JSON.stringify(answer(partial))))
           ticket = next.ticket
           user = userId === undefined ? next.user : { ...next.user, id: userId }
           account = { ...account, providerAccountId: user.sub }
@@ -162,21 +176,22 @@ function createHooks(config, fail) {
         const extra = isNewUser === undefined ? {} : { isNewUser }
         if (callbacks.signIn) {
           const allowed = await withTimeout('callbacks.signIn', () => callbacks.signIn({ user, account, profile: h.profile, ...extra }), timeoutMs)
-          result.signIn = allowed === undefined ? null : allowed
+          result.signIn = answer(allowed)
         }
-        if (result.signIn === undefined || result.signIn === true) {
+        // The later hooks run only when the sign-in may go on; the core judges every answer.
+        if (!callbacks.signIn || result.signIn.value === true) {
           if (callbacks.session) {
             const session = { user, expires: new Date(Date.now() + maxAge * 1000).toISOString() }
             const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session, user, account, profile: h.profile, trigger: 'signIn', ...extra }), timeoutMs)
-            result.session = shaped === undefined ? null : shaped
+            result.session = answer(shaped)
           }
           if (callbacks.redirect) {
-            result.redirect = await withTimeout('callbacks.redirect', () => callbacks.redirect({ url: h.redirectTo, baseURL: h.baseURL }), timeoutMs)
+            result.redirect = answer(await withTimeout('callbacks.redirect', () => callbacks.redirect({ url: h.redirectTo, baseURL: h.baseURL }), timeoutMs))
           }
         }
       } else {
         const shaped = await withTimeout('callbacks.session', () => callbacks.session({ session: h.session, user: h.session.user, trigger: 'update', data: h.data }), timeoutMs)
-        result.session = shaped === undefined ? null : shaped
+        result.session = answer(shaped)
       }
       return await finish(native, request, ticket, JSON.stringify(result))
     } catch {

@@ -74,7 +74,7 @@ export interface Callbacks {
   session?: (args: SessionHookArgs) => Session | Promise<Session>
   /** Where to go after sign-in; the result still passes the redirect rule (same origin or trusted). */
   redirect?: (args: { url: string; baseURL: string }) => string | Promise<string>
-  /** How long a hook may run (default 10000 ms); past it the sign-in fails with CALLBACK_ERROR. */
+  /** How long a hook may run (default 10000 ms, at most 60000: HOOK_TIMEOUT_TOO_LONG); past it the sign-in fails with CALLBACK_ERROR. */
   timeoutMs?: number
 }
 
@@ -184,11 +184,20 @@ export interface ProviderOptions {
   authorizationParams?: Record<string, string>
   /** Keep the provider's tokens (sealed in `<prefix>.tokens.<id>`) for `api.getAccessToken`. */
   storeTokens?: boolean
-  /** Revoke the stored tokens at sign-out (RFC 7009), best effort. Needs `storeTokens`. */
+  /**
+   * Revoke the stored tokens at sign-out (RFC 7009), best effort. Needs `storeTokens`, and an endpoint
+   * (built in, `revocationURL`, or discovered from `issuer`): otherwise createAuth throws REVOCATION_UNSUPPORTED.
+   */
   revokeTokens?: boolean
-  /** RFC 7009 revocation endpoint (OIDC: discovered when not given). */
+  /**
+   * `signOut({ federated: true })` also ends the provider's session (OpenID Connect RP-Initiated Logout, with
+   * `client_id` only). Needs an endpoint (built in, `endSessionURL`, or discovered from `issuer`): otherwise
+   * createAuth throws FEDERATED_SIGNOUT_UNSUPPORTED. Without it a federated sign-out signs out here only.
+   */
+  federatedSignOut?: boolean
+  /** RFC 7009 revocation endpoint (built in for some providers; OIDC: discovered when not given). */
   revocationURL?: string
-  /** RP-initiated logout endpoint for `signOut({ federated: true })` (OIDC: discovered when not given). */
+  /** RP-initiated logout endpoint (built in for some providers; OIDC: discovered when not given). */
   endSessionURL?: string
 }
 

@@ -63,7 +63,7 @@ before(
     appURL = `http://localhost:${port}`
     provider = await startProvider(appURL)
     // The example's hooks: who may sign in (every username these tests use) and who is an admin.
-    env = appEnv(appURL, provider, { ...SECRETS, ALLOWED_USERS: "ada,grace,lin,mae,ken", ADMIN_USERS: "ken" })
+    env = appEnv(appURL, provider, { ...SECRETS, ALLOWED_USERS: "oidc:ada,oidc:grace,oidc:lin,oidc:mae,oidc:ken", ADMIN_USERS: "oidc:ken" })
     buildInfo = await buildExample({ log, stdio: "stderr", env })
     app = await startApp({ port, url: appURL, env, stdio: "capture" })
     log(`app on ${appURL}, OpenID provider on ${provider.issuer}${buildInfo.built ? `, next build took ${(buildInfo.ms / 1000).toFixed(1)} s` : ""}`)

@@ -25,7 +25,7 @@ SHAPES.apple = {
   kind: "oidc",
   paths: { authorize: "/auth/authorize", token: "/auth/token" },
   auth: "apple-jwt",
-  pkce: false,
+  pkce: true,
   claims: { sub: "001234.abcdef.1234", email: "relay@privaterelay.appleid.test", email_verified: "true", is_private_email: "true" },
 }
 
@@ -257,13 +257,13 @@ describe("Apple: form_post callback", () => {
   }
   const form = (fields) => new URLSearchParams(fields).toString()
 
-  test("POST /callback/apple with code, state and the first authorization's user; minted ES256 secret", async () => {
+  test("POST /callback/apple with code, state and the first authorization's user; minted ES256 secret; every session chunk cleared (finding 5)", async () => {
     const auth = lib.createAuth({ oauth: [appleObject()], baseURL: APP, secret: SECRET, salt: SALT })
     const { jar, authorize, code, state } = await startApple(auth, APP)
     assert.equal(authorize.searchParams.get("response_mode"), "form_post")
     assert.equal(authorize.searchParams.get("scope"), "name email")
     assert.ok(authorize.searchParams.get("nonce"))
-    assert.equal(authorize.searchParams.has("code_challenge"), false)
+    assert.equal(authorize.searchParams.has("code_challenge"), true, "PKCE is sent to Apple (finding 12)")
     const n = mock.records.length
     const user = JSON.stringify({ name: { firstName: "Ada", lastName: "Lovelace" }, email: "relay@privaterelay.appleid.test" })
     const res = await call(auth, jar, `${APP}${BASE}/callback/apple`, {
@@ -273,6 +273,14 @@ describe("Apple: form_post callback", () => {
     })
     assert.equal(res.status, 302, await res.clone().text())
     assert.equal(res.headers.get("location"), "/apple-done")
+    // Finding 5: the cross-site POST carries no session cookie, so the old name and every chunk
+    // are cleared unconditionally (a new chunked session never sits beside an old whole one).
+    const lines = res.headers.getSetCookie()
+    const session = lines.filter((l) => /^(__Host-)?aura-auth\.session(\.\d)?=/.test(l))
+    for (const name of ["aura-auth.session.0", "aura-auth.session.1"]) {
+      assert.ok(session.some((l) => l.replace(/^__Host-/, "").startsWith(`${name}=;`)), `finding 5: ${name} cleared`)
+    }
+    assert.ok(/^(__Host-)?aura-auth\.session=[^;]/.test(session.at(-1)), "the new session comes last")
     const token = recordsSince(mock, n, "apple").find((r) => r.kind === "token")
     assert.ok(token, "the mock verified the minted client secret (ES256, kid, iss=team, sub=client)")
     const me = await sessionUser(auth, jar)

@@ -4,8 +4,8 @@
 //   lock [lock file]    adds the lock entries of the other platforms' packages to package-lock.json, so
 //                       `npm ci` works after installing from tarballs (not needed once they are published)
 //   migrate [--database <url>] [--prefix <p>] [--print]
-//                       applies the database migrations (SPEC §11) to the database named by --database,
-//                       else AURA_AUTH_DATABASE_URL; --print writes the SQL instead, without connecting
+//                       applies the user store's migrations (SPEC §11) to --database, else
+//                       AURA_AUTH_DATABASE_URL; --print writes the SQL instead, without connecting
 import path from "node:path"
 import { createRequire } from "node:module"
 import { generateSecrets } from "./secret.mjs"
@@ -19,26 +19,27 @@ const USAGE = `Usage: npx aura-auth <command>
   lock [lock file]     add the other platforms' @aura-stack/auth-* entries to package-lock.json
                        (default ./package-lock.json), so \`npm ci\` works after installing from tarballs
   migrate [--database <url>] [--prefix <tablePrefix>] [--print]
-                       create or update the tables of the user store. The database is --database, else
-                       AURA_AUTH_DATABASE_URL ("sqlite:<path>" or "postgres://…"). --print writes the SQL
-                       for that engine instead of applying it (nothing connects).
+                       create or update the user store's tables; the database is --database, else
+                       AURA_AUTH_DATABASE_URL ("sqlite:<path>" or "postgres://…"); --print writes the
+                       SQL for that engine instead of applying it (nothing connects)
 `
 
-function parseArgs(argv) {
-  const out = { _: [] }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === "--print") out.print = true
-    else if (a === "--database" || a === "--prefix") out[a.slice(2)] = argv[++i]
-    else if (a.startsWith("--database=") || a.startsWith("--prefix=")) {
-      const [k, v] = a.slice(2).split(/=(.*)/s)
-      out[k] = v
-    } else out._.push(a)
+/** `--name value`, `--name=value` and bare `--flag` options. */
+function options(args) {
+  const out = {}
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    const m = /^--([a-z]+)(?:=(.*))?$/s.exec(a)
+    if (!m) throw new Error(`unexpected argument \`${a}\`.\n\n${USAGE}`)
+    if (m[2] !== undefined) out[m[1]] = m[2]
+    else if (m[1] === "print") out.print = true
+    else out[m[1]] = args[++i]
   }
   return out
 }
 
-class CliError extends Error {
+/** A failure with a stable code (the core's), printed as `aura-auth migrate: CODE: message`. */
+class CodedError extends Error {
   constructor(code, message) {
     super(`${code}: ${message}`)
   }
@@ -53,25 +54,24 @@ const commands = {
     const added = syncLock(file)
     console.error(added.length ? `${path.relative(process.cwd(), file)}: added ${added.join(", ")}` : `${path.relative(process.cwd(), file)}: nothing to add`)
   },
-  async migrate(argv) {
-    const args = parseArgs(argv)
+  async migrate(args) {
+    const o = options(args)
     const native = require("../native.js")
     const env = {}
     if (process.env.AURA_AUTH_DATABASE_URL) env.AURA_AUTH_DATABASE_URL = process.env.AURA_AUTH_DATABASE_URL
-    const database = args.database || args.prefix ? { url: args.database, tablePrefix: args.prefix } : null
+    const database = o.database || o.prefix ? { url: o.database, tablePrefix: o.prefix } : null
     const input = JSON.stringify({ database, env })
-    if (args.print) {
+    if (o.print) {
       try {
         process.stdout.write(native.migrationSql(input))
       } catch (e) {
-        throw new CliError(e.code || "ERROR", e.message)
+        throw new CodedError(e.code || "ERROR", e.message)
       }
       return
     }
     const out = JSON.parse(await native.migrateDatabase(input))
-    if (!out.ok) throw new CliError(out.code, out.message)
-    if (out.value.length) console.log(`Applied ${out.value.join(", ")}.`)
-    else console.log("The database is up to date.")
+    if (!out.ok) throw new CodedError(out.code, out.message)
+    console.log(out.value.length ? `Applied ${out.value.join(", ")}.` : "The database is up to date.")
   },
 }
 

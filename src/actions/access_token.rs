@@ -101,14 +101,26 @@ impl Auth {
             return access_json(&set, &[]);
         }
         let name = tokens::cookie_name(&self.config, secure, provider);
-        let key: [u8; 32] = {
-            use sha2::Digest;
-            let mut h = sha2::Sha256::new();
-            h.update(provider.as_bytes());
-            h.update([0]);
-            h.update(set.refresh_token.as_deref().unwrap_or_default().as_bytes());
-            h.finalize().into()
+        // What the session leaves of the combined cookie budget (review finding 9).
+        let budget = tokens::budget_beside(
+            cookies
+                .chunked(&self.config.names(secure).session)
+                .map_or(0, |s| s.len()),
+        );
+        // Without a refresh token there is nothing to share: the refresh fails on its own.
+        let Some(refresh_token) = set.refresh_token.as_deref() else {
+            let endpoints = match self.endpoints(p).await {
+                Ok(e) => e,
+                Err(e) => return error_json(&e, &[]),
+            };
+            return match crate::oauth::token_calls::refresh(&self.outbound, p, &endpoints, &set)
+                .await
+            {
+                Ok(fresh) => self.stored_answer(&fresh, &cookies, &name, secure, budget),
+                Err(e) => error_json(&e, &[]),
+            };
         };
+        let key = refresh_key(provider, &set.sub, refresh_token);
         let slot = match self.refreshing.lock() {
             Ok(mut map) => {
                 // A finished refresh is shared for the grace period, while its token is valid.
@@ -132,12 +144,15 @@ impl Auth {
             .await
             .clone();
         match result {
-            Ok(fresh) => {
-                let lines = fresh
-                    .cookies(&self.config, &cookies, &name, secure)
-                    .unwrap_or_default();
-                access_json(&fresh, &lines)
-            }
+            // A shared result is used only for the same user of the same provider.
+            Ok(fresh) if fresh.sub != set.sub || fresh.provider != set.provider => error_json(
+                &AuthError::new(
+                    "REFRESH_FAILED",
+                    "The shared refresh belongs to another user.",
+                ),
+                &[],
+            ),
+            Ok(fresh) => self.stored_answer(&fresh, &cookies, &name, secure, budget),
             Err(e) if e.code == "REFRESH_TOKEN_INVALID" => {
                 let lines = cookies.clear_all(&name, secure, cookie::SameSite::Lax);
                 error_json(&e, &lines)
@@ -152,6 +167,31 @@ impl Auth {
                 error_json(&e, &[])
             }
         }
+    }
+}
+
+impl Auth {
+    /// The refreshed tokens with the Set-Cookie lines storing them within `budget`; when they
+    /// do not fit, the stale token cookie is cleared instead (the access token is still given).
+    fn stored_answer(
+        &self,
+        fresh: &TokenSet,
+        cookies: &RequestCookies,
+        name: &crate::seal::cookies::CookieName,
+        secure: bool,
+        budget: usize,
+    ) -> String {
+        let lines = match fresh.sealed_within(&self.config, name, budget) {
+            Some(value) => crate::seal::cookies::set_chunked(
+                cookies,
+                name,
+                &value,
+                self.config.max_age,
+                secure,
+            ),
+            None => cookies.clear_all(name, secure, cookie::SameSite::Lax),
+        };
+        access_json(fresh, &lines)
     }
 }
 
@@ -179,4 +219,34 @@ fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
 fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
     serde_json::json!({ "ok": false, "code": e.code, "message": e.message, "setCookie": set_cookie })
         .to_string()
+}
+
+/// The shared-refresh key (review finding 12): (provider, subject, refresh token), each part
+/// length-prefixed so no two triples hash alike.
+fn refresh_key(provider: &str, sub: &str, refresh_token: &str) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for part in [provider, sub, refresh_token] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refresh_key;
+
+    #[test]
+    fn finding_12_a_shared_refresh_is_keyed_by_provider_subject_and_refresh_token() {
+        let k = refresh_key("oidc", "alice", "rt");
+        assert_eq!(k, refresh_key("oidc", "alice", "rt"));
+        assert_ne!(k, refresh_key("oidc", "bob", "rt"), "another user");
+        assert_ne!(k, refresh_key("github", "alice", "rt"), "another provider");
+        assert_ne!(
+            refresh_key("a", "bc", "d"),
+            refresh_key("ab", "c", "d"),
+            "no ambiguity"
+        );
+    }
 }

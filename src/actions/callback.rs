@@ -18,7 +18,6 @@ mod identity;
 use super::sign_in_user::{self, Identity};
 use super::{body_fields, error_redirect};
 use crate::auth::{Auth, ProviderRuntime};
-use crate::clock;
 use crate::error::{AuthError, Result};
 use crate::hooks::{Ticket, TicketKind};
 use crate::http::context::Context;
@@ -252,7 +251,7 @@ fn account_of(
         issuer: endpoints.issuer.clone(),
         access_token: token.access_token().secret().clone(),
         refresh_token: token.refresh_token().map(|t| t.secret().clone()),
-        expires_at: token.expires_in().map(|d| clock::now() + d.as_secs()),
+        expires_at: tokens::expires_at(token.expires_in()),
         scope: token
             .scopes()
             .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" ")),
@@ -291,7 +290,12 @@ pub fn hand_off(auth: &Auth, h: HandOff, ctx: &Context) -> Response {
     }
     let account = h.account;
     let user_value = serde_json::to_value(h.user).unwrap_or(Value::Null);
-    let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value.clone());
+    let mut ticket = Ticket::new(
+        TicketKind::SignIn,
+        &account.provider,
+        user_value.clone(),
+        &auth.config.hooks,
+    );
     ticket.target = h.target.clone();
     ticket.oidc = account.is_oidc();
     ticket.link_user = h.link_user.map(str::to_string);
@@ -380,34 +384,54 @@ pub fn signed_in_as(auth: &Auth, ctx: &Context, s: SignedIn) -> Result<Response>
     let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
     // The spent flow cookie and the CSRF token (rotated at sign-in) are cleared first; the
     // session cookie comes last, so an adapter that keeps only the last Set-Cookie keeps it.
-    let mut cookies_out = vec![cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax)];
-    if ctx.cookies.has(&ctx.names.csrf) {
-        cookies_out.push(cookies::clear(
-            &ctx.names.csrf,
-            ctx.secure,
-            SameSite::Strict,
-        ));
-    }
-    // `storeTokens`: the provider's tokens in their own cookie, before the session's.
+    // The CSRF clear is always sent (review finding 4): the cookie is SameSite=Strict, so the
+    // cross-site callback never carries it and could not tell it is there.
+    let mut cookies_out = vec![
+        cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax),
+        cookies::clear(&ctx.names.csrf, ctx.secure, SameSite::Strict),
+    ];
+    let form_post = auth.provider(provider).is_some_and(|p| p.spec.form_post);
+    // `storeTokens`: every provider's token cookie is cleared (tokens of an earlier sign-in never
+    // outlive it), then this provider's tokens are set within what the session leaves of the
+    // combined budget (review finding 9), before the session's cookie.
     let mut too_large = false;
-    if let (Some(account), true) = (
-        account,
-        auth.provider(provider).is_some_and(|p| p.tokens.store),
-    ) {
-        let name = tokens::cookie_name(&auth.config, ctx.secure, provider);
-        match TokenSet::from_account(account).cookies(&auth.config, &ctx.cookies, &name, ctx.secure)
-        {
-            Some(lines) => cookies_out.extend(lines),
-            None => too_large = true,
+    let stores = |p: &&crate::auth::ProviderRuntime| p.tokens.store;
+    for p in auth.providers.iter().filter(stores) {
+        let name = tokens::cookie_name(&auth.config, ctx.secure, &p.spec.id);
+        let sealed_tokens = account.filter(|_| p.spec.id == provider).map(|a| {
+            TokenSet::from_account(a).sealed_within(
+                &auth.config,
+                &name,
+                tokens::budget_beside(sealed.len()),
+            )
+        });
+        match sealed_tokens {
+            Some(Some(value)) => cookies_out.extend(cookies::set_chunked_blind(
+                &name,
+                &value,
+                auth.config.max_age,
+                ctx.secure,
+            )),
+            Some(None) => {
+                too_large = true;
+                cookies_out.extend(cookies::clear_every(&name, ctx.secure));
+            }
+            None => cookies_out.extend(cookies::clear_every(&name, ctx.secure)),
         }
     }
-    cookies_out.extend(cookies::set_chunked(
-        &ctx.cookies,
-        &ctx.names.session,
-        &sealed,
-        auth.config.max_age,
-        ctx.secure,
-    ));
+    // A form_post callback (Apple) is a cross-site POST that carries no Lax cookie: the old
+    // session's name and every chunk are cleared unconditionally (review finding 5).
+    cookies_out.extend(if form_post {
+        cookies::set_chunked_blind(&ctx.names.session, &sealed, auth.config.max_age, ctx.secure)
+    } else {
+        cookies::set_chunked(
+            &ctx.cookies,
+            &ctx.names.session,
+            &sealed,
+            auth.config.max_age,
+            ctx.secure,
+        )
+    });
     let mut resp = Response::redirect(target)
         .with_cookies(cookies_out)
         .with_log(LogEntry::new(
@@ -420,7 +444,7 @@ pub fn signed_in_as(auth: &Auth, ctx: &Context, s: SignedIn) -> Result<Response>
         resp = resp.with_log(LogEntry::new(
             Level::Warn,
             "TOKENS_TOO_LARGE",
-            "The provider's tokens do not fit in the token cookie; they were not stored.",
+            "The provider's tokens do not fit beside the session in the cookie budget; they were not stored.",
             Some(provider),
         ));
     }

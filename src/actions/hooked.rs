@@ -7,7 +7,10 @@ use super::error_redirect;
 use super::sign_in_user::{self, Identity};
 use crate::auth::Auth;
 use crate::error::AuthError;
-use crate::hooks::{apply_session, parse_result, Ticket, TicketKind};
+use crate::hooks::{
+    apply_session, parse_result, redirect_answer, session_answer, sign_in_verdict, SignInVerdict,
+    Ticket, TicketKind,
+};
 use crate::http::context::Context;
 use crate::http::redirect::safe_redirect;
 use crate::http::request::Request;
@@ -148,38 +151,21 @@ pub(crate) fn decide(
         )));
     }
     let trusted = &auth.config.trusted_origins;
-    match result.sign_in {
-        None | Some(Value::Bool(true)) => {}
-        Some(Value::Bool(false)) => {
-            return Err(fail(AuthError::new(
-                "ACCESS_DENIED",
-                "callbacks.signIn refused the sign-in.",
-            )))
-        }
-        Some(Value::String(to)) => {
-            let target = safe_redirect(&to, &ctx.origin, trusted);
-            return Ok(Decision::Done(elsewhere(ctx, &target)));
-        }
-        Some(_) => {
-            return Err(fail(AuthError::new(
-                "CALLBACK_ERROR",
-                "callbacks.signIn must return true, false or a path.",
-            )))
-        }
+    let hooks = &auth.config.hooks;
+    if let SignInVerdict::Elsewhere(to) =
+        sign_in_verdict(hooks.sign_in, result.sign_in.as_ref()).map_err(fail)?
+    {
+        let target = safe_redirect(&to, &ctx.origin, trusted);
+        return Ok(Decision::Done(elsewhere(ctx, &target)));
     }
-    let (user_json, extra_json) = match (auth.config.hooks.session, &result.session) {
-        (true, Some(session)) => apply_session(&ticket.user, session).map_err(fail)?,
-        (true, None) => {
-            return Err(fail(AuthError::new(
-                "CALLBACK_ERROR",
-                "callbacks.session must return the session.",
-            )))
-        }
-        (false, _) => (ticket.user.to_string(), String::new()),
-    };
-    let target = match (auth.config.hooks.redirect, &result.redirect) {
-        (true, Some(Value::String(url))) => safe_redirect(url, &ctx.origin, trusted),
-        _ => ticket.target.clone(),
+    let (user_json, extra_json) =
+        match session_answer(hooks.session, result.session.as_ref()).map_err(fail)? {
+            Some(session) => apply_session(&ticket.user, session).map_err(fail)?,
+            None => (ticket.user.to_string(), String::new()),
+        };
+    let target = match redirect_answer(hooks.redirect, result.redirect.as_ref()).map_err(fail)? {
+        Some(url) => safe_redirect(url, &ctx.origin, trusted),
+        None => ticket.target.clone(),
     };
     Ok(Decision::SignIn(Box::new(Approved {
         ticket,
@@ -208,13 +194,9 @@ pub fn finish_update(auth: &Auth, ctx: &Context, ticket: &str, result: &str) -> 
                 "callbacks.session threw, rejected or timed out during the update.",
             ));
         }
-        let session = result.session.ok_or_else(|| {
-            AuthError::new(
-                "CALLBACK_ERROR",
-                "callbacks.session must return the session.",
-            )
-        })?;
-        let (user_json, extra_json) = apply_session(&ticket.user, &session)?;
+        let session = session_answer(true, result.session.as_ref())?
+            .ok_or_else(|| AuthError::new("CALLBACK_ERROR", "No session answer."))?;
+        let (user_json, extra_json) = apply_session(&ticket.user, session)?;
         let current = session::read(&auth.config, &ctx.cookies, &ctx.names.session)
             .ok_or_else(|| AuthError::new("UNAUTHENTICATED", "The session ended meanwhile."))?;
         let fresh = current.reissued(user_json, extra_json, &auth.config);

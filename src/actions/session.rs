@@ -44,7 +44,7 @@ pub fn update(auth: &Auth, ctx: &Context, req: &Request) -> Response {
     };
     let user: Value = serde_json::from_str(&current.user_json).unwrap_or(Value::Null);
     let provider = user["provider"].as_str().unwrap_or_default().to_string();
-    let mut ticket = Ticket::new(TicketKind::Update, &provider, user);
+    let mut ticket = Ticket::new(TicketKind::Update, &provider, user, &auth.config.hooks);
     ticket.extra_json = current.extra_json.clone();
     ticket.auth_time = current.auth_time;
     let payload = serde_json::json!({
@@ -61,13 +61,16 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
     match session::read(&auth.config, &ctx.cookies, name) {
         Some(data) => match data.renewed(&auth.config) {
             Some(fresh) => {
-                Response::json_text(200, fresh.to_json()).with_cookies(cookies::set_chunked(
+                // Stored provider tokens roll with the session (review finding 9), before it.
+                let mut lines = crate::oauth::tokens::roll(&auth.config, &ctx.cookies, ctx.secure);
+                lines.extend(cookies::set_chunked(
                     &ctx.cookies,
                     name,
                     &fresh.seal(&auth.config, name),
                     auth.config.max_age,
                     ctx.secure,
-                ))
+                ));
+                Response::json_text(200, fresh.to_json()).with_cookies(lines)
             }
             None => Response::json_text(200, data.to_json()),
         },
@@ -80,4 +83,25 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
             }
         }
     }
+}
+
+/// With a database: whether this `GET session` re-issues the cookie (then the row's last-seen
+/// time and expiry move too, which needs the database).
+pub fn due(auth: &Auth, ctx: &Context) -> bool {
+    session::read(&auth.config, &ctx.cookies, &ctx.names.session)
+        .is_some_and(|s| s.handle.is_some() && s.renewed(&auth.config).is_some())
+}
+
+/// [`run`], then the row's `last_seen_at` and `expires_at` follow the re-issued cookie. A
+/// database that cannot be reached changes nothing for the reader.
+pub async fn run_touching(auth: &Auth, ctx: &Context<'_>) -> Response {
+    let renewed = session::read(&auth.config, &ctx.cookies, &ctx.names.session)
+        .and_then(|s| s.renewed(&auth.config));
+    let resp = run(auth, ctx);
+    if let (Some(store), Some(fresh)) = (&auth.store, renewed) {
+        if let Some(h) = &fresh.handle {
+            let _ = store.touch_session(&h.public_id(), fresh.exp as i64).await;
+        }
+    }
+    resp
 }

@@ -2,8 +2,11 @@
 //! matching its cookie, and a same-origin (or trusted) `Origin` when one is sent. Clears the
 //! session, the CSRF token and any stored provider tokens; answers `{ ok: true, url }`, or 302 for
 //! a plain form post. With `revokeTokens` the stored tokens are revoked first (RFC 7009, best
-//! effort, bounded); with `federated: true` the answer's `url` is the provider's end-session
-//! endpoint (OpenID Connect RP-Initiated Logout), which then returns the user to `redirectTo`.
+//! effort, bounded); with `federated: true` and a provider configured with `federatedSignOut`, the
+//! answer's `url` is the provider's end-session endpoint (OpenID Connect RP-Initiated Logout) with
+//! `client_id` and `post_logout_redirect_uri` only: no `id_token_hint` (the URL reaches browser
+//! JS and history) and no `state` (nothing would check it). A sign-out that cannot do what was
+//! asked still signs out, and says why in a warning log entry.
 
 use cookie::SameSite;
 use serde::Serialize;
@@ -15,8 +18,8 @@ use crate::http::context::Context;
 use crate::http::redirect::safe_redirect;
 use crate::http::request::Request;
 use crate::http::response::Response;
+use crate::log::{Level, LogEntry};
 use crate::oauth::tokens::{self, TokenSet};
-use crate::seal::b64::random_token;
 use crate::seal::cookies;
 use crate::session::{self, SessionData};
 
@@ -95,17 +98,39 @@ pub fn run<'a>(
     };
     if let Some((p, stored)) = ask.session.as_ref().and_then(|s| provider_of(auth, ctx, s)) {
         let revoke = p.tokens.revoke && stored.is_some();
-        let discover = ask.federated && p.end_session_url().is_none() && p.spec.issuer.is_some();
+        let discover = ask.federated && p.tokens.federated && p.end_session_url().is_none();
         if revoke || discover {
             return Err(p);
         }
-        let url = ask
-            .federated
-            .then(|| federated_url(ctx, p, &ask.target, stored.as_ref()))
-            .flatten();
-        return Ok(respond(auth, ctx, &ask, url));
+        return Ok(federated(auth, ctx, &ask, Some(p)));
     }
     Ok(respond(auth, ctx, &ask, None))
+}
+
+/// The answer, with the provider's end-session URL when federated sign-out was asked for and can
+/// be done, else a plain sign-out with a warning saying why not.
+fn federated(auth: &Auth, ctx: &Context, ask: &Ask, p: Option<&ProviderRuntime>) -> Response {
+    let Some(p) = p.filter(|_| ask.federated) else {
+        return respond(auth, ctx, ask, None);
+    };
+    let id = Some(p.spec.id.as_str());
+    if !p.tokens.federated {
+        return respond(auth, ctx, ask, None).with_log(LogEntry::new(
+            Level::Warn,
+            "FEDERATED_SIGNOUT_NOT_CONFIGURED",
+            "signOut({ federated: true }) for a provider without federatedSignOut: signed out here only.",
+            id,
+        ));
+    }
+    match federated_url(ctx, p, &ask.target) {
+        Some(url) => respond(auth, ctx, ask, Some(url)),
+        None => respond(auth, ctx, ask, None).with_log(LogEntry::new(
+            Level::Warn,
+            "FEDERATED_SIGNOUT_UNSUPPORTED",
+            "The provider's discovery document names no end_session_endpoint: signed out here only.",
+            id,
+        )),
+    }
 }
 
 /// Sign-out with a database: the same answer as without, then the session's row is deleted
@@ -159,25 +184,28 @@ pub async fn run_async(
         .and_then(|s| provider_of(auth, ctx, s))
         .and_then(|(_, t)| t);
     let endpoints = auth.endpoints(p).await.ok();
+    let mut unsupported = false;
     if let (true, Some(tokens), Some(endpoints)) = (p.tokens.revoke, &stored, &endpoints) {
         let limit = std::time::Duration::from_millis(auth.config.timeout_ms);
+        unsupported = p.revocation_url().is_none();
         crate::oauth::token_calls::revoke(&auth.outbound, p, endpoints, tokens, limit).await;
     }
-    let url = ask
-        .federated
-        .then(|| federated_url(ctx, p, &ask.target, stored.as_ref()))
-        .flatten();
-    respond(auth, ctx, &ask, url)
+    let resp = federated(auth, ctx, &ask, Some(p));
+    if unsupported {
+        return resp.with_log(LogEntry::new(
+            Level::Warn,
+            "REVOCATION_UNSUPPORTED",
+            "The provider's discovery document names no revocation_endpoint: the tokens were not revoked.",
+            Some(&p.spec.id),
+        ));
+    }
+    resp
 }
 
-/// The provider's end-session URL with `client_id`, `post_logout_redirect_uri` (the app origin
-/// + the checked target), `state`, and `id_token_hint` when the id_token is stored.
-fn federated_url(
-    ctx: &Context,
-    p: &ProviderRuntime,
-    target: &str,
-    stored: Option<&TokenSet>,
-) -> Option<String> {
+/// The provider's end-session URL with `client_id` and `post_logout_redirect_uri` (the checked
+/// target, made absolute on the app origin). Review finding 6: never `id_token_hint` (this URL is
+/// handed to browser JS and lands in history) and no `state` (the app never receives it back).
+fn federated_url(ctx: &Context, p: &ProviderRuntime, target: &str) -> Option<String> {
     let mut url = p.end_session_url()?;
     let back = if target.starts_with('/') {
         ctx.absolute(target)
@@ -186,12 +214,8 @@ fn federated_url(
     };
     {
         let mut q = url.query_pairs_mut();
-        if let Some(hint) = stored.and_then(|t| t.id_token.as_deref()) {
-            q.append_pair("id_token_hint", hint);
-        }
         q.append_pair("client_id", &p.spec.client_id);
         q.append_pair("post_logout_redirect_uri", &back);
-        q.append_pair("state", &random_token(16));
     }
     Some(url.into())
 }

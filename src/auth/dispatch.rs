@@ -5,7 +5,7 @@
 use super::{Auth, ProviderRuntime, MAX_BODY, MAX_URL};
 use crate::actions;
 use crate::error::{AuthError, Result};
-use crate::hooks::{apply_profile, Ticket, TicketKind};
+use crate::hooks::{apply_profile, profile_answer, Ticket, TicketKind};
 use crate::http::context::Context;
 use crate::http::request::Request;
 use crate::http::response::Response;
@@ -70,6 +70,7 @@ impl Auth {
             Err(NeedsNetwork::Store) => match r {
                 Route::Sessions => actions::sessions::run_list(self, &ctx).await,
                 Route::SessionsRevoke => actions::sessions::run_revoke(self, &ctx, req).await,
+                Route::Session => actions::session::run_touching(self, &ctx).await,
                 _ => actions::signout::run_with_store(self, &ctx, req).await,
             },
         };
@@ -149,6 +150,9 @@ impl Auth {
             },
             Route::Session if req.method.eq_ignore_ascii_case("POST") => {
                 actions::session::update(self, ctx, req)
+            }
+            Route::Session if self.store.is_some() && actions::session::due(self, ctx) => {
+                return Err(NeedsNetwork::Store)
             }
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
@@ -238,12 +242,7 @@ impl Auth {
     /// the new hand-off (JSON) with the reshaped user.
     pub fn apply_profile(&self, ticket: &str, partial: &str) -> Result<String> {
         let mut t = Ticket::open(&self.config, TicketKind::SignIn, ticket)?;
-        let partial: serde_json::Value = serde_json::from_str(partial).map_err(|_| {
-            AuthError::new(
-                "CALLBACK_ERROR",
-                "The profile function's result is not JSON.",
-            )
-        })?;
+        let partial = profile_answer(partial)?;
         let user: User = serde_json::from_value(t.user.clone())
             .map_err(|_| AuthError::new("CALLBACK_ERROR", "The sign-in's user is not valid."))?;
         let user = apply_profile(&user, &partial, t.oidc)?;

@@ -49,7 +49,7 @@ impl Auth {
             .providers
             .iter()
             .zip(&config.token_options)
-            .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
+            .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens, config.production))
             .collect();
         let store = config.database.clone().map(|d| {
             Arc::new(

@@ -323,8 +323,9 @@ impl Config {
         let mut providers_out: Vec<ProviderSpec> = Vec::with_capacity(c.oauth.len());
         let mut token_options = Vec::with_capacity(c.oauth.len());
         for mut p in c.oauth {
-            let options = TokenOptions::take(&mut p)?;
+            let mut options = TokenOptions::take(&mut p)?;
             let spec = providers::resolve(p, &env)?;
+            options.complete(&spec)?;
             token_options.push(options);
             if providers_out.iter().any(|q| q.id == spec.id) {
                 return Err(AuthError::new(
@@ -388,7 +389,10 @@ impl Config {
             max_response_bytes,
             providers: providers_out,
             token_options,
-            hooks: c.hooks,
+            hooks: {
+                c.hooks.validate()?;
+                c.hooks
+            },
             warnings,
         })
     }

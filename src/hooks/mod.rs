@@ -1,8 +1,9 @@
 //! The app's hooks (SPEC §8) run in JS, beside the app's code. The core hands the verified
 //! identity over and applies what the hooks return, under its own rules: a sign-in or session
-//! update waiting for hooks is a sealed *ticket* (its own purpose key, 60 s, never sent to a
-//! browser) holding what the core verified; the JS layer passes it back with the hooks' results,
-//! and the core opens it again. So the subject, provider, email and its verification come from the
+//! update waiting for hooks is a sealed *ticket* (its own purpose key, four hook timeouts + 10 s,
+//! never sent to a browser) holding what the core verified; the JS layer passes it back with what
+//! each hook returned, and the core opens it again and judges those answers (only `true` lets a
+//! `signIn` hook continue). So the subject, provider, email and its verification come from the
 //! provider whatever a hook returns, redirects still pass the redirect rule, and sizes stay
 //! bounded. Reads (`getSession`, `GET /session`) never involve hooks.
 
@@ -10,16 +11,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::clock;
-use crate::config::Config;
+use crate::config::{Config, Hooks};
 use crate::error::{AuthError, Result};
 use crate::oauth::account::Account;
 use crate::oauth::providers::profile::User;
 use crate::seal::crypto::{associated_data, Purpose};
 
+mod answers;
+pub use answers::{
+    parse_result, profile_answer, redirect_answer, session_answer, sign_in_verdict, HookResult,
+    Returned, SignInVerdict,
+};
+
 /// The user fields that come from the provider only: a hook's copy of them is ignored.
 const IDENTITY: &[&str] = &["id", "sub", "provider", "email", "emailVerified"];
-
-const TICKET_TTL: u64 = 60;
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -66,7 +71,7 @@ fn ticket_aad(kind: &TicketKind) -> Vec<u8> {
 }
 
 impl Ticket {
-    pub fn new(kind: TicketKind, provider: &str, user: Value) -> Self {
+    pub fn new(kind: TicketKind, provider: &str, user: Value, hooks: &Hooks) -> Self {
         Ticket {
             kind,
             provider: provider.to_string(),
@@ -77,7 +82,7 @@ impl Ticket {
             oidc: false,
             target: String::new(),
             link_user: None,
-            exp: clock::now() + TICKET_TTL,
+            exp: clock::now() + hooks.ticket_ttl(),
         }
     }
 
@@ -108,27 +113,7 @@ impl Ticket {
     }
 }
 
-/// What the hooks returned, as the JS layer reports it.
-#[derive(Deserialize, Debug, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct HookResult {
-    /// A hook threw, rejected or timed out.
-    #[serde(default)]
-    pub error: bool,
-    /// `callbacks.signIn`: `true`, `false`, or a path/URL to go to instead.
-    pub sign_in: Option<Value>,
-    /// `callbacks.session`: the session to seal.
-    pub session: Option<Value>,
-    /// `callbacks.redirect`: where to go after sign-in (still checked).
-    pub redirect: Option<Value>,
-}
-
-pub fn parse_result(json: &str) -> Result<HookResult> {
-    serde_json::from_str(json)
-        .map_err(|_| AuthError::new("CALLBACK_ERROR", "The hooks' result is not valid."))
-}
-
-fn callback_error(message: &str) -> AuthError {
+pub(crate) fn callback_error(message: &str) -> AuthError {
     AuthError::new("CALLBACK_ERROR", message)
 }
 

@@ -43,9 +43,18 @@ pub fn provider_endpoint(text: &str, id: &str, field: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// An endpoint named by a provider's discovery document.
-pub fn discovered_endpoint(text: &str, field: &str) -> Result<Url> {
-    Url::parse(text)
+/// Who published a discovery document: its issuer, and whether the app runs in production.
+#[derive(Clone, Copy)]
+pub struct Publisher<'a> {
+    pub issuer: &'a str,
+    pub production: bool,
+}
+
+/// An endpoint named by a provider's discovery document. A loopback endpoint is taken only from
+/// a loopback issuer or outside production (review finding 8): an app that accepts customer
+/// issuers must not be steered into calling services on its own machine.
+pub fn discovered_endpoint(text: &str, field: &str, from: Publisher) -> Result<Url> {
+    let url = Url::parse(text)
         .ok()
         .filter(outbound_allowed)
         .ok_or_else(|| {
@@ -53,7 +62,15 @@ pub fn discovered_endpoint(text: &str, field: &str) -> Result<Url> {
                 "DISCOVERY_FAILED",
                 format!("The provider's {field} is not an https URL."),
             )
-        })
+        })?;
+    let issuer_local = Url::parse(from.issuer).is_ok_and(|i| is_loopback(&i));
+    if from.production && is_loopback(&url) && !issuer_local {
+        return Err(AuthError::new(
+            "DISCOVERY_FAILED",
+            format!("The provider's {field} points at this machine, but its issuer does not."),
+        ));
+    }
+    Ok(url)
 }
 
 #[cfg(test)]
@@ -61,7 +78,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn finding_8_loopback_endpoints_only_from_a_loopback_issuer_in_production() {
+        let remote = |production| Publisher {
+            issuer: "https://idp.example.com",
+            production,
+        };
+        let local = Publisher {
+            issuer: "http://127.0.0.1:9/",
+            production: true,
+        };
+        for text in [
+            "http://127.0.0.1:6379/",
+            "http://localhost/x",
+            "https://[::1]/x",
+        ] {
+            assert_eq!(
+                discovered_endpoint(text, "jwks_uri", remote(true))
+                    .unwrap_err()
+                    .code,
+                "DISCOVERY_FAILED",
+                "{text}"
+            );
+            assert!(discovered_endpoint(text, "jwks_uri", remote(false)).is_ok());
+            assert!(discovered_endpoint(text, "jwks_uri", local).is_ok());
+        }
+        assert!(discovered_endpoint("https://idp.example.com/k", "jwks_uri", remote(true)).is_ok());
+    }
+
+    #[test]
     fn rule8_plain_http_only_on_loopback() {
+        let dev = Publisher {
+            issuer: "https://idp.example.com",
+            production: false,
+        };
         for ok in [
             "https://example.com/x",
             "http://localhost:1/x",
@@ -70,7 +119,10 @@ mod tests {
         ] {
             assert!(outbound_allowed(&Url::parse(ok).unwrap()), "{ok}");
             assert!(provider_endpoint(ok, "p", "tokenURL").is_ok(), "{ok}");
-            assert!(discovered_endpoint(ok, "token_endpoint").is_ok(), "{ok}");
+            assert!(
+                discovered_endpoint(ok, "token_endpoint", dev).is_ok(),
+                "{ok}"
+            );
         }
         for bad in [
             "http://example.com/x",
@@ -85,7 +137,9 @@ mod tests {
                 "INVALID_PROVIDER_URL"
             );
             assert_eq!(
-                discovered_endpoint(bad, "token_endpoint").unwrap_err().code,
+                discovered_endpoint(bad, "token_endpoint", dev)
+                    .unwrap_err()
+                    .code,
                 "DISCOVERY_FAILED"
             );
         }

@@ -4,7 +4,7 @@
 use url::Url;
 
 use crate::error::Result;
-use crate::http::url_policy::discovered_endpoint;
+use crate::http::url_policy::{discovered_endpoint, Publisher};
 use crate::oauth::oidc::discovery::Metadata;
 use crate::oauth::providers::{ClientAuth, Protocol, ProviderSpec};
 
@@ -47,8 +47,16 @@ impl Endpoints {
     }
 
     /// OIDC: discovered endpoints, with any explicit override on the provider object winning.
-    pub fn from_discovery(spec: &ProviderSpec, meta: &Metadata) -> Result<Endpoints> {
-        let parse = discovered_endpoint;
+    pub fn from_discovery(
+        spec: &ProviderSpec,
+        meta: &Metadata,
+        production: bool,
+    ) -> Result<Endpoints> {
+        let from = Publisher {
+            issuer: &meta.issuer,
+            production,
+        };
+        let parse = |text: &str, field: &str| discovered_endpoint(text, field, from);
         let methods = meta
             .token_endpoint_auth_methods_supported
             .clone()

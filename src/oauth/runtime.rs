@@ -29,10 +29,12 @@ pub struct ProviderRuntime {
     /// The last discovery failure: callers queued behind it fail fast instead of each waiting
     /// out another timeout.
     discovery_failure: Mutex<Option<(Instant, AuthError)>>,
+    /// `NODE_ENV=production`: discovered loopback endpoints only from a loopback issuer.
+    production: bool,
 }
 
 impl ProviderRuntime {
-    pub fn new(spec: &ProviderSpec, tokens: &TokenOptions) -> Self {
+    pub fn new(spec: &ProviderSpec, tokens: &TokenOptions, production: bool) -> Self {
         ProviderRuntime {
             spec: spec.clone(),
             tokens: tokens.clone(),
@@ -41,6 +43,7 @@ impl ProviderRuntime {
             discovering: tokio::sync::Mutex::new(()),
             jwks: JwksCache::default(),
             discovery_failure: Mutex::new(None),
+            production,
         }
     }
 
@@ -96,9 +99,14 @@ impl ProviderRuntime {
         let issuer = p.spec.issuer.as_deref().unwrap_or_default();
         let result = match discovery::discover(outbound, issuer).await {
             Ok((meta, lifetime)) => {
+                let from = crate::http::url_policy::Publisher {
+                    issuer: &meta.issuer,
+                    production: p.production,
+                };
                 let optional = |u: &Option<String>, field| {
-                    u.as_deref()
-                        .and_then(|u| crate::http::url_policy::discovered_endpoint(u, field).ok())
+                    u.as_deref().and_then(|u| {
+                        crate::http::url_policy::discovered_endpoint(u, field, from).ok()
+                    })
                 };
                 if let Ok(mut slot) = p.discovered_logout.write() {
                     *slot = (
@@ -106,7 +114,7 @@ impl ProviderRuntime {
                         optional(&meta.end_session_endpoint, "end_session_endpoint"),
                     );
                 }
-                Endpoints::from_discovery(&p.spec, &meta)
+                Endpoints::from_discovery(&p.spec, &meta, p.production)
                     .map(|e| (Arc::new(e), Instant::now() + lifetime))
             }
             Err(e) => Err(e),

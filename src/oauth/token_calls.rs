@@ -6,7 +6,6 @@ use std::time::Duration;
 use oauth2::basic::BasicErrorResponseType;
 use oauth2::{RefreshToken, TokenResponse};
 
-use crate::clock;
 use crate::error::{AuthError, Result};
 use crate::http::outbound::Outbound;
 use crate::http::outbound::OutboundError;
@@ -14,7 +13,7 @@ use crate::oauth::endpoints::Endpoints;
 use crate::oauth::providers::ClientAuth;
 use crate::oauth::runtime::ProviderRuntime;
 use crate::oauth::token_endpoint;
-use crate::oauth::tokens::TokenSet;
+use crate::oauth::tokens::{self, TokenSet};
 
 /// Exchanges the stored refresh token for new tokens. The refresh token is kept when the provider
 /// does not rotate it, and so is the scope when the answer names none.
@@ -88,7 +87,7 @@ pub async fn refresh(
                 .map(|t| t.secret().clone())
                 .unwrap_or(refresh_token),
         ),
-        expires_at: answer.expires_in().map(|d| clock::now() + d.as_secs()),
+        expires_at: tokens::expires_at(answer.expires_in()),
         scope: answer
             .scopes()
             .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" "))
@@ -147,6 +146,8 @@ fn revocation_request(
             let mut form = url::form_urlencoded::Serializer::new(String::new());
             form.append_pair("token", token);
             form.append_pair("token_type_hint", hint);
+            // TikTok names the client `client_key`.
+            let client_id_param = p.spec.client_id_param.unwrap_or("client_id");
             let mut request = http::Request::builder()
                 .method("POST")
                 .uri(url.as_str())
@@ -171,11 +172,11 @@ fn revocation_request(
                     );
                 }
                 ClientAuth::Post | ClientAuth::Query => {
-                    form.append_pair("client_id", &p.spec.client_id);
+                    form.append_pair(client_id_param, &p.spec.client_id);
                     form.append_pair("client_secret", &p.spec.secret().ok()?);
                 }
                 ClientAuth::None => {
-                    form.append_pair("client_id", &p.spec.client_id);
+                    form.append_pair(client_id_param, &p.spec.client_id);
                 }
             }
             request.body(form.finish().into_bytes()).ok()

@@ -15,6 +15,48 @@ use crate::seal::crypto::Purpose;
 /// Refreshes start when fewer than this many seconds are left.
 pub const REFRESH_MARGIN: u64 = 60;
 
+/// One budget for the session and the token cookie together (review finding 9): their sealed
+/// values fit two chunks in all, so the Cookie header stays under common limits (nginx 8 KB).
+pub const COMBINED_BUDGET: usize = MAX_SEALED;
+
+/// What the token cookie may take beside a sealed session of `session_len` bytes.
+pub fn budget_beside(session_len: usize) -> usize {
+    COMBINED_BUDGET.saturating_sub(session_len)
+}
+
+/// Set-Cookie lines that re-send every stored-token cookie of the request with a fresh Max-Age,
+/// when the session rolls (review finding 9: the tokens live as long as the session).
+pub fn roll(config: &Config, req: &RequestCookies, secure: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for (spec, _) in config
+        .providers
+        .iter()
+        .zip(&config.token_options)
+        .filter(|(_, o)| o.store)
+    {
+        let name = cookie_name(config, secure, &spec.id);
+        if let Some(value) = req.chunked(&name) {
+            out.extend(cookies::set_chunked(
+                req,
+                &name,
+                &value,
+                config.max_age,
+                secure,
+            ));
+        }
+    }
+    out
+}
+
+/// The longest `expires_in` taken at its word (a year); longer ones are capped.
+pub const MAX_EXPIRES_IN: u64 = 365 * 24 * 60 * 60;
+
+/// When an access token given now with this `expires_in` expires (review finding 10): capped at
+/// [`MAX_EXPIRES_IN`] and added without overflow, whatever a lenient parser accepted.
+pub fn expires_at(expires_in: Option<std::time::Duration>) -> Option<u64> {
+    expires_in.map(|d| clock::now().saturating_add(d.as_secs().min(MAX_EXPIRES_IN)))
+}
+
 /// What is sealed in a token cookie.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -64,30 +106,44 @@ impl TokenSet {
         serde_json::from_slice(&plain).ok()
     }
 
-    /// Set-Cookie lines storing these tokens (chunked). When they do not fit the chunk limit the
-    /// id_token is left out first; `None` when even that does not fit.
-    pub fn cookies(
+    /// These tokens sealed for `name` within `budget` bytes: when they do not fit, the id_token
+    /// is left out first; `None` when even that does not fit.
+    pub fn sealed_within(
         &self,
         config: &Config,
-        req: &RequestCookies,
         name: &CookieName,
-        secure: bool,
-    ) -> Option<Vec<String>> {
+        budget: usize,
+    ) -> Option<String> {
         let mut sealed = self.seal(config, name);
-        if sealed.len() > MAX_SEALED && self.id_token.is_some() {
+        if sealed.len() > budget && self.id_token.is_some() {
             let lean = TokenSet {
                 id_token: None,
                 ..self.clone()
             };
             sealed = lean.seal(config, name);
         }
-        (sealed.len() <= MAX_SEALED)
-            .then(|| cookies::set_chunked(req, name, &sealed, config.max_age, secure))
+        (sealed.len() <= budget).then_some(sealed)
     }
 
     /// Whether the access token has fewer than [`REFRESH_MARGIN`] seconds left.
     pub fn needs_refresh(&self) -> bool {
         self.expires_at
             .is_some_and(|at| at <= clock::now() + REFRESH_MARGIN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn finding_10_expires_in_saturates_and_is_capped() {
+        let now = clock::now();
+        let huge = expires_at(Some(Duration::from_secs(u64::MAX))).unwrap();
+        assert!(huge >= now + MAX_EXPIRES_IN && huge <= clock::now() + MAX_EXPIRES_IN);
+        let hour = expires_at(Some(Duration::from_secs(3600))).unwrap();
+        assert!(hour >= now + 3600 && hour <= clock::now() + 3600);
+        assert_eq!(expires_at(None), None);
     }
 }

@@ -265,9 +265,52 @@ pub fn set_chunked(
     clears
 }
 
+/// Set-Cookie lines that clear `name` and every chunk a writer can have made, whether or not the
+/// request carried them (a cross-site form_post callback carries no Lax cookie at all).
+pub fn clear_every(name: &str, secure: bool) -> Vec<String> {
+    let mut out: Vec<String> = (0..MAX_CHUNKS)
+        .map(|i| clear(&format!("{name}.{i}"), secure, SameSite::Lax))
+        .collect();
+    out.push(clear(name, secure, SameSite::Lax));
+    out
+}
+
+/// [`set_chunked`] as if the request carried `name` and every chunk: each one not written now is
+/// cleared (review finding 5: a form_post callback cannot see the old cookies).
+pub fn set_chunked_blind(name: &str, token: &str, max_age: u64, secure: bool) -> Vec<String> {
+    let header = std::iter::once(format!("{name}=x"))
+        .chain((0..MAX_CHUNKS).map(|i| format!("{name}.{i}=x")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    set_chunked(
+        &RequestCookies::parse(Some(&header)),
+        name,
+        token,
+        max_age,
+        secure,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finding_5_blind_set_clears_the_whole_name_and_every_other_chunk() {
+        let small = set_chunked_blind("s", "v", 60, false);
+        assert!(small.iter().any(|l| l.starts_with("s.0=;")));
+        assert!(small.iter().any(|l| l.starts_with("s.1=;")));
+        assert!(small.last().unwrap().starts_with("s=v"));
+        let big = "a".repeat(CHUNK_SIZE + 10);
+        let lines = set_chunked_blind("s", &big, 60, false);
+        assert!(
+            lines[0].starts_with("s=;"),
+            "the whole name is cleared first"
+        );
+        assert!(lines.iter().any(|l| l.starts_with("s.0=a")));
+        assert!(lines.iter().any(|l| l.starts_with("s.1=a")));
+        assert_eq!(clear_every("t", false).len(), MAX_CHUNKS + 1);
+    }
 
     #[test]
     fn rule6_names_and_attributes_follow_the_scheme() {

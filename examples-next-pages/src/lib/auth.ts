@@ -12,10 +12,11 @@ const oauth = [
           issuer: process.env.OIDC_ISSUER,
           clientId: process.env.OIDC_CLIENT_ID,
           clientSecret: process.env.OIDC_CLIENT_SECRET,
-          // Keep the provider's tokens for api.getAccessToken (pages/provider-api.tsx), and
-          // revoke them at sign-out.
+          // Keep the provider's tokens for api.getAccessToken (pages/provider-api.tsx), revoke
+          // them at sign-out, and let "Sign out everywhere" end the provider's session too.
           storeTokens: true,
           revokeTokens: true,
+          federatedSignOut: true,
         },
       ]
     : []),
@@ -25,8 +26,11 @@ const oauth = [
 // demo and the tests serve the app on another port.
 const baseURL = process.env.AURA_AUTH_URL ?? "http://localhost:3000"
 
-// Hooks (docs/hooks.md). Who may sign in: ALLOWED_USERS, a comma-separated list of user ids or
-// emails (unset = everyone). Admins: ADMIN_USERS, the same form.
+// Hooks (docs/hooks.md). Who may sign in: ALLOWED_USERS, a comma-separated list of
+// `provider:sub` entries (`oidc:ada`, `github:583231`) or email addresses (unset = everyone).
+// Admins: ADMIN_USERS, the same form. An email counts only when the provider verified it
+// (`emailVerified === true`): an unverified address is whatever the account holder typed. A bare
+// `sub` never counts: two providers can hand out the same one.
 const listed = (name: string) =>
   (process.env[name] ?? "")
     .split(",")
@@ -34,7 +38,8 @@ const listed = (name: string) =>
     .filter(Boolean)
 const allowed = listed("ALLOWED_USERS")
 const admins = listed("ADMIN_USERS")
-const isIn = (list: string[], user: { sub: string; email?: string | null }) => list.includes(user.sub) || (!!user.email && list.includes(user.email))
+const isIn = (list: string[], user: { sub: string; provider: string; email?: string | null; emailVerified?: boolean | null }) =>
+  list.includes(`${user.provider}:${user.sub}`) || (user.emailVerified === true && !!user.email && list.includes(user.email))
 
 export const auth = createAuth({
   oauth,
@@ -43,7 +48,7 @@ export const auth = createAuth({
   // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>.
   pages: { error: "/error" },
   callbacks: {
-    // false → /error?code=ACCESS_DENIED
+    // Only `true` lets the user in; false (or nothing) → /error?code=ACCESS_DENIED
     signIn: ({ user }) => allowed.length === 0 || isIn(allowed, user),
     // What the session holds besides the user: a role (set at sign-in) and a theme preference
     // (changed from the dashboard with useSession().update({ theme })).

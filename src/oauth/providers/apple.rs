@@ -15,7 +15,7 @@ pub const APPLE: Builtin = Builtin {
     jwks: "https://appleid.apple.com/auth/keys",
     scopes: &["name", "email"],
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     params: &[("response_mode", "form_post")],
     form_post: true,
     mints_secret: true,
@@ -24,5 +24,6 @@ pub const APPLE: Builtin = Builtin {
         image: &[],
         ..Profile::OIDC
     },
+    revocation: "https://appleid.apple.com/auth/revoke",
     ..Builtin::OIDC
 };

@@ -11,10 +11,11 @@ pub const BOX: Builtin = Builtin {
     token: "https://api.box.com/oauth2/token",
     userinfo: "https://api.box.com/2.0/users/me",
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         email: &["login"],
         ..Profile::REST
     },
+    revocation: "https://api.box.com/oauth2/revoke",
     ..Builtin::OAUTH2
 };

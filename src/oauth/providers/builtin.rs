@@ -137,6 +137,10 @@ pub struct Builtin {
     pub id_token_hmac: bool,
     /// The client secret may be minted as an ES256 JWT from teamId/keyId/privateKey (Apple).
     pub mints_secret: bool,
+    /// The RFC 7009 revocation endpoint, where the provider has one (providers.md "Revoke").
+    pub revocation: &'static str,
+    /// The OpenID Connect RP-initiated logout endpoint, where the provider has one.
+    pub end_session: &'static str,
 }
 
 impl Builtin {
@@ -166,6 +170,8 @@ impl Builtin {
         form_post: false,
         id_token_hmac: false,
         mints_secret: false,
+        revocation: "",
+        end_session: "",
     };
     pub const OIDC: Builtin = Builtin {
         protocol: Protocol::Oidc,

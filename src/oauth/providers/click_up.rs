@@ -12,7 +12,7 @@ pub const CLICK_UP: Builtin = Builtin {
     userinfo: "https://api.clickup.com/api/v2/user",
     token_in: TokenIn::Scheme(""),
     client_auth: ClientAuth::Query,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         sub: &["user.id"],
         name: &["user.username"],

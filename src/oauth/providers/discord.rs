@@ -23,6 +23,7 @@ pub const DISCORD: Builtin = Builtin {
         image_fn: Some(avatar),
         ..Profile::REST
     },
+    revocation: "https://discord.com/api/oauth2/token/revoke",
     ..Builtin::OAUTH2
 };
 

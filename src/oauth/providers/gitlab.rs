@@ -16,5 +16,6 @@ pub const GITLAB: Builtin = Builtin {
         name: &["name", "username"],
         ..Profile::REST
     },
+    revocation: "https://gitlab.com/oauth/revoke",
     ..Builtin::OAUTH2
 };

@@ -15,5 +15,6 @@ pub const GOOGLE: Builtin = Builtin {
     client_auth: ClientAuth::Basic,
     pkce: Pkce::Supported,
     profile: Profile::OIDC,
+    revocation: "https://oauth2.googleapis.com/revoke",
     ..Builtin::OIDC
 };

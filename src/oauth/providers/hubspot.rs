@@ -13,7 +13,7 @@ pub const HUBSPOT: Builtin = Builtin {
     token_in: TokenIn::Path,
     scopes: &["oauth"],
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         sub: &["user_id", "signed_access_token.userId"],
         name: &["user"],

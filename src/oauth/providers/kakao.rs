@@ -1,5 +1,5 @@
 //! Kakao (OAuth 2.0). The email is verified only when `is_email_valid` and
-//! `is_email_verified` are both true. No PKCE.
+//! `is_email_verified` are both true. PKCE is sent (RFC 6749 §3.1: unknown parameters are ignored).
 
 use super::builtin::{Builtin, Profile};
 use super::{ClientAuth, Pkce};
@@ -12,7 +12,7 @@ pub const KAKAO: Builtin = Builtin {
     userinfo: "https://kapi.kakao.com/v2/user/me",
     scopes: &["account_email", "profile_image", "profile_nickname"],
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         name: &["kakao_account.profile.nickname", "kakao_account.name"],
         email: &["kakao_account.email"],

@@ -19,5 +19,6 @@ pub const KICK: Builtin = Builtin {
         image: &["data.0.profile_picture"],
         ..Profile::REST
     },
+    revocation: "https://id.kick.com/oauth/revoke",
     ..Builtin::OAUTH2
 };

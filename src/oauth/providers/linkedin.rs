@@ -1,4 +1,4 @@
-//! LinkedIn ("Sign In with LinkedIn using OpenID Connect"). No PKCE for web apps.
+//! LinkedIn ("Sign In with LinkedIn using OpenID Connect"). No PKCE: LinkedIn enables it per app for native clients only (its "OAuth 2.0 for Native Clients" docs).
 
 use super::builtin::{Builtin, Profile};
 use super::{ClientAuth, Pkce};

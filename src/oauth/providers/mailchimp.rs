@@ -12,7 +12,7 @@ pub const MAILCHIMP: Builtin = Builtin {
     userinfo: "https://login.mailchimp.com/oauth2/metadata",
     token_in: TokenIn::Scheme("OAuth"),
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         sub: &["user_id", "login.login_id"],
         name: &["accountname"],

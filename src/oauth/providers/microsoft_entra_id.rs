@@ -23,5 +23,6 @@ pub const MICROSOFT_ENTRA_ID: Builtin = Builtin {
         verified_lists: &["verified_primary_email", "verified_secondary_email"],
         ..Profile::OIDC
     },
+    end_session: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/logout",
     ..Builtin::OIDC
 };

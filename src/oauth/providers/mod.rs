@@ -143,6 +143,10 @@ pub struct ProviderSpec {
     pub userinfo_url: Option<Url>,
     pub emails_url: Option<Url>,
     pub jwks_url: Option<Url>,
+    /// The built-in's RFC 7009 revocation and RP-initiated logout endpoints (an explicit
+    /// `revocationURL`/`endSessionURL` wins, see `config::tokens::TokenOptions`).
+    pub revocation_url: Option<Url>,
+    pub end_session_url: Option<Url>,
     pub scopes: Vec<String>,
     pub scope_separator: &'static str,
     pub client_auth: Option<ClientAuth>,
@@ -308,6 +312,8 @@ impl ProviderSpec {
             userinfo_url: None,
             emails_url: None,
             jwks_url: None,
+            revocation_url: None,
+            end_session_url: None,
             scopes: match protocol {
                 Protocol::Oidc => vec!["openid".into(), "profile".into(), "email".into()],
                 Protocol::OAuth2 => vec![],

@@ -1,5 +1,5 @@
 //! Naver (OAuth 2.0). The profile is wrapped as `{resultcode, message, response}`;
-//! `resultcode` must be "00". No verification flag, no PKCE.
+//! `resultcode` must be "00". No verification flag; PKCE is sent.
 
 use super::builtin::{Builtin, Profile};
 use super::{ClientAuth, Pkce};
@@ -11,7 +11,7 @@ pub const NAVER: Builtin = Builtin {
     token: "https://nid.naver.com/oauth2.0/token",
     userinfo: "https://openapi.naver.com/v1/nid/me",
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     require: Some(("resultcode", "00")),
     profile: Profile {
         sub: &["response.id"],

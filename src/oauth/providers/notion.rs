@@ -11,7 +11,7 @@ pub const NOTION: Builtin = Builtin {
     token: "https://api.notion.com/v1/oauth/token",
     userinfo: "https://api.notion.com/v1/users/me",
     client_auth: ClientAuth::Basic,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     params: &[("owner", "user")],
     headers: &[("Notion-Version", "2022-06-28")],
     profile: Profile {

@@ -12,7 +12,7 @@ pub const PATREON: Builtin = Builtin {
     userinfo: "https://www.patreon.com/api/oauth2/v2/identity?fields%5Buser%5D=email,full_name,image_url,is_email_verified",
     scopes: &["identity", "identity[email]"],
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         sub: &["data.id"],
         name: &["data.attributes.full_name"],

@@ -11,7 +11,7 @@ pub const PINTEREST: Builtin = Builtin {
     userinfo: "https://api.pinterest.com/v5/user_account",
     scopes: &["user_accounts:read"],
     client_auth: ClientAuth::Basic,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         name: &["username"],
         email: &[],

@@ -1,5 +1,5 @@
 //! Reddit (OAuth 2.0). No email; HTTP Basic required; `duration=permanent` for a refresh
-//! token; the icon URL's query string is cut off; no PKCE.
+//! token; the icon URL's query string is cut off; PKCE is sent.
 
 use super::builtin::{Builtin, Profile};
 use super::{ClientAuth, Pkce};
@@ -15,7 +15,7 @@ pub const REDDIT: Builtin = Builtin {
     userinfo: "https://oauth.reddit.com/api/v1/me",
     scopes: &["identity"],
     client_auth: ClientAuth::Basic,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     params: &[("duration", "permanent")],
     profile: Profile {
         email: &[],

@@ -140,6 +140,8 @@ fn from_builtin(
     spec.token_url = url(b.token, "tokenURL")?;
     spec.userinfo_url = url(b.userinfo, "userinfoURL")?;
     spec.jwks_url = url(b.jwks, "jwksURL")?;
+    spec.revocation_url = url(b.revocation, "revocationURL")?;
+    spec.end_session_url = url(b.end_session, "endSessionURL")?;
     spec.emails_url = match &b.emails {
         Some(e) => url(e.url, "emailsURL")?,
         None => None,
@@ -238,6 +240,12 @@ pub fn resolve(input: ProviderInput, env: &HashMap<String, String>) -> Result<Pr
         }
         Ok(())
     };
+    // The built-in's revocation and logout endpoints belong to its own host: pointing the
+    // provider elsewhere (a self-managed GitLab) drops them (then set revocationURL/endSessionURL).
+    if object.authorization_url.is_some() || object.token_url.is_some() || object.issuer.is_some() {
+        spec.revocation_url = None;
+        spec.end_session_url = None;
+    }
     set(
         object.authorization_url.take(),
         "authorizationURL",

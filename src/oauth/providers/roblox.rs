@@ -18,5 +18,6 @@ pub const ROBLOX: Builtin = Builtin {
         email: &[],
         ..Profile::OIDC
     },
+    revocation: "https://apis.roblox.com/oauth/v1/token/revoke",
     ..Builtin::OIDC
 };

@@ -17,5 +17,6 @@ pub const SALESFORCE: Builtin = Builtin {
         image: &["picture", "photos.picture", "photos.thumbnail"],
         ..Profile::OIDC
     },
+    revocation: "https://login.salesforce.com/services/oauth2/revoke",
     ..Builtin::OIDC
 };

@@ -1,4 +1,4 @@
-//! Sign in with Slack (OpenID Connect). `openid` is mandatory.
+//! Sign in with Slack (OpenID Connect). `openid` is mandatory. No PKCE: Slack takes it only from apps switched to public clients (one-way; docs.slack.dev "Using PKCE").
 
 use super::builtin::{Builtin, Profile};
 use super::{ClientAuth, Pkce};

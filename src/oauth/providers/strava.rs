@@ -12,7 +12,7 @@ pub const STRAVA: Builtin = Builtin {
     scopes: &["read"],
     scope_separator: ",",
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     params: &[("approval_prompt", "auto")],
     profile: Profile {
         name: &["firstname+lastname"],

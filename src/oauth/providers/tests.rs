@@ -218,7 +218,11 @@ fn public_clients_need_no_secret_and_pkce_follows_the_mode() {
     assert!(p.sends_pkce(), "public client");
     let p = resolve(json!("discord"), &creds("discord")).unwrap();
     assert!(!p.sends_pkce(), "confidential client");
-    assert!(!resolve(json!("reddit"), &creds("reddit"))
+    // Finding 12: PKCE wherever the provider accepts it; off only where a fact says so.
+    assert!(resolve(json!("reddit"), &creds("reddit"))
+        .unwrap()
+        .sends_pkce());
+    assert!(!resolve(json!("linkedin"), &creds("linkedin"))
         .unwrap()
         .sends_pkce());
     assert!(resolve(json!("twitter"), &creds("twitter"))

@@ -1,4 +1,4 @@
-//! Threads (OAuth 2.0, Meta). No email; https redirect URIs only; no PKCE.
+//! Threads (OAuth 2.0, Meta). No email; https redirect URIs only; PKCE is sent.
 
 use super::builtin::{Builtin, Profile};
 use super::{ClientAuth, Pkce};
@@ -11,7 +11,7 @@ pub const THREADS: Builtin = Builtin {
     userinfo: "https://graph.threads.net/v1.0/me?fields=id,username,threads_profile_picture_url",
     scopes: &["threads_basic"],
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         name: &["username"],
         email: &[],

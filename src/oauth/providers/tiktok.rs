@@ -13,7 +13,7 @@ pub const TIKTOK: Builtin = Builtin {
     scopes: &["user.info.basic"],
     scope_separator: ",",
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     client_id_param: "client_key",
     profile: Profile {
         sub: &["data.user.open_id"],
@@ -22,5 +22,6 @@ pub const TIKTOK: Builtin = Builtin {
         image: &["data.user.avatar_url"],
         ..Profile::REST
     },
+    revocation: "https://open.tiktokapis.com/v2/oauth/revoke/",
     ..Builtin::OAUTH2
 };

@@ -13,7 +13,7 @@ pub const TWITCH: Builtin = Builtin {
     jwks: "https://id.twitch.tv/oauth2/keys",
     scopes: &["openid", "user:read:email"],
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     params: &[(
         "claims",
         r#"{"id_token":{"email":null,"email_verified":null,"picture":null,"preferred_username":null}}"#,

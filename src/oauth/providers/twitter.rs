@@ -21,6 +21,7 @@ pub const TWITTER: Builtin = Builtin {
         verified_sources: &["data.confirmed_email"],
         ..Profile::REST
     },
+    revocation: "https://api.twitter.com/2/oauth2/revoke",
     ..Builtin::OAUTH2
 };
 

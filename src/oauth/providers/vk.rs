@@ -1,5 +1,5 @@
 //! VK (OAuth 2.0, the classic API). API calls carry the token and a version as query
-//! parameters; the email comes only in the token response. No verification flag, no PKCE.
+//! parameters; the email comes only in the token response. No verification flag; PKCE is sent.
 
 use super::builtin::{Builtin, Profile, TokenIn};
 use super::{ClientAuth, Pkce};
@@ -13,7 +13,7 @@ pub const VK: Builtin = Builtin {
     token_in: TokenIn::Query("access_token"),
     scopes: &["email"],
     client_auth: ClientAuth::Post,
-    pkce: Pkce::NotSent,
+    pkce: Pkce::Supported,
     profile: Profile {
         sub: &["response.0.id"],
         name: &["response.0.first_name+response.0.last_name"],

@@ -16,5 +16,6 @@ pub const ZOOM: Builtin = Builtin {
         email_verified: &["verified"],
         ..Profile::REST
     },
+    revocation: "https://zoom.us/oauth/revoke",
     ..Builtin::OAUTH2
 };
