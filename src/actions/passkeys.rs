@@ -344,7 +344,12 @@ async fn session_for(
     let mut user_json = serde_json::to_value(&profile).unwrap_or(Value::Null);
     user_json["id"] = Value::String(user.id.clone());
     if auth.config.hooks.hand_off(PASSKEY_PROVIDER) {
-        let mut ticket = Ticket::new(TicketKind::SignIn, PASSKEY_PROVIDER, user_json.clone());
+        let mut ticket = Ticket::new(
+            TicketKind::SignIn,
+            PASSKEY_PROVIDER,
+            user_json.clone(),
+            &auth.config.hooks,
+        );
         ticket.target = target.to_string();
         let payload = serde_json::json!({
             "kind": "signIn",

@@ -174,6 +174,7 @@ impl Auth {
                 _ => passkeys_off(),
             },
             Route::Error => actions::error_page::run(self, ctx),
+            Route::SignInPage => actions::signin_page::run(self, ctx),
         })
     }
 
