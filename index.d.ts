@@ -290,6 +290,14 @@ export interface AuthConfig {
   debug?: boolean
   /** Passkeys (WebAuthn); needs a `database`. See docs/passkeys.md. */
   passkeys?: PasskeysConfig
+  /** Users, accounts and sessions you can end (SPEC §11). Without it, sessions are stateless cookies. */
+  database?: DatabaseConfig
+  account?: {
+    linking?: {
+      /** Providers whose verified emails link to an existing user even when that user's email is unverified. */
+      trustedProviders?: string[]
+    }
+  }
 }
 
 export interface PasskeysConfig {
@@ -301,14 +309,6 @@ export interface PasskeysConfig {
   origins?: string[]
   /** "required" (default): the authenticator must verify the user (PIN/biometrics), enforced on the server. */
   userVerification?: "required" | "preferred"
-  /** Users, accounts and sessions you can end (SPEC §11). Without it, sessions are stateless cookies. */
-  database?: DatabaseConfig
-  account?: {
-    linking?: {
-      /** Providers whose verified emails link to an existing user even when that user's email is unverified. */
-      trustedProviders?: string[]
-    }
-  }
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */
