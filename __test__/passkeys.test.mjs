@@ -24,6 +24,7 @@ let other // the same page on another origin (another port on localhost)
 let browser
 let dir
 const logs = []
+const linked = [] // events.linkAccount
 
 before(async () => {
   if (!CHROMIUM) {
@@ -42,6 +43,7 @@ before(async () => {
     database: `sqlite:${path.join(dir, "auth.db")}`,
     passkeys: { rpName: "Aura passkeys test" },
     logger: { level: "warn", log: (e) => logs.push(e) },
+    events: { linkAccount: (e) => linked.push(e) },
   })
   app.mount(auth)
   // The other origin serves the same page; its API is the same instance (so only the WebAuthn
@@ -134,6 +136,9 @@ describe("passkeys in headless Chromium", { skip: !CHROMIUM && "Chromium not ins
       const reg = await d.page.evaluate(() => authClient.passkey.register({ name: "Laptop" }))
       assert.equal(reg.ok, true, JSON.stringify(reg))
       assert.equal(reg.passkey.name, "Laptop")
+      // events.linkAccount, as for a linked provider (fire-and-forget: it has run by the next turn).
+      await new Promise((r) => setTimeout(r, 50))
+      assert.deepEqual(linked.at(-1), { userId: user.id, account: { provider: "passkey", providerAccountId: reg.passkey.id, type: "webauthn" } })
       const listed = await d.page.evaluate(() => authClient.passkey.list())
       assert.equal(listed.ok, true)
       assert.equal(listed.passkeys.length, 1)

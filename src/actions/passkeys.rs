@@ -251,7 +251,7 @@ async fn register(
         .insert_passkey(&row)
         .await
         .map_err(|e| store_failed(&e))?;
-    Ok(Response::json(
+    let resp = Response::json(
         200,
         &serde_json::json!({ "ok": true, "passkey": listing(&row) }),
     )
@@ -260,7 +260,15 @@ async fn register(
         "PASSKEY_REGISTERED",
         "A passkey was registered.",
         Some(PASSKEY_PROVIDER),
-    )))
+    ));
+    // A passkey is an account joining the user: the same event as a linked provider.
+    Ok(resp.with_event(
+        "linkAccount",
+        serde_json::json!({
+            "userId": row.user_id,
+            "account": { "provider": PASSKEY_PROVIDER, "providerAccountId": row.credential.id, "type": "webauthn" },
+        }),
+    ))
 }
 
 async fn sign_in_options(cfg: &PasskeyConfig, store: &dyn PasskeyStore) -> Out<Response> {
