@@ -340,11 +340,56 @@ export interface AuthAPI {
 
 export type WebHandler = (request: Request) => Promise<Response>
 
+/** `auth.proxy` options (SPEC §15). */
+export interface ProxyOptions {
+  /**
+   * The paths to protect, in Next's matcher syntax (path-to-regexp): `"/dashboard/:path*"`, `"/admin/(.*)"`.
+   * Matched case-insensitively, with or without a trailing slash. Auth routes and the sign-in page are never guarded.
+   */
+  protect: string | string[]
+  /** Runs for signed-in visitors of a protected path; anything but `true` (or a throw) answers 403. */
+  authorize?: (args: { session: Session; request: Request }) => boolean | Promise<boolean>
+}
+
+/** A Next 16 `proxy.ts` / Next 15 `middleware.ts` function: `undefined` lets the request through. */
+export type AuthProxy = (request: Request) => Promise<Response | undefined>
+
+/** What `withSession` reads of Next's `GetServerSidePropsContext` (which fits it). */
+export interface ServerSidePropsContext {
+  req: IncomingMessage
+  res: ServerResponse
+  resolvedUrl: string
+  query: NodeJS.Dict<string | string[]>
+  params?: NodeJS.Dict<string | string[]>
+}
+
+/** `withSession`'s answer for a signed-out visitor (a Next `getServerSideProps` redirect). */
+export interface SignInRedirect {
+  redirect: { destination: string; permanent: false }
+}
+
 export interface AuthInstance {
   handlers: { GET: WebHandler; POST: WebHandler; HEAD: WebHandler }
   api: AuthAPI
   /** Node / Pages Router adapter: `export { handler as default } from "@/lib/auth"`. */
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>
+  /**
+   * For Next 16 `proxy.ts` (Node.js) or Next 15 `middleware.ts` with `runtime: "nodejs"`:
+   * `export const proxy = auth.proxy({ protect: ["/dashboard/:path*"] })`. Signed out: 307 to the sign-in page
+   * with `redirectTo`, or 401 `UNAUTHENTICATED` for a fetch that accepts JSON; `authorize` false: 403.
+   * Throws `EDGE_RUNTIME_UNSUPPORTED` on the Edge runtime, `INVALID_PROXY_CONFIG` for bad options.
+   */
+  proxy(options: ProxyOptions): AuthProxy
+  /**
+   * `export const getServerSideProps = auth.withSession(async (ctx, session) => ({ props: { session } }), { redirectTo: "/login" })`:
+   * calls `fn` only when signed in; otherwise redirects to `redirectTo` (default: the sign-in page) with `?redirectTo=<this page>`.
+   */
+  withSession<C extends ServerSidePropsContext = ServerSidePropsContext, R = unknown>(
+    fn: (ctx: C, session: Session) => R | Promise<R>,
+    options?: { redirectTo?: string },
+  ): (ctx: C) => Promise<R | SignInRedirect>
+  /** In an API route: the session, or (signed out) a 401 `UNAUTHENTICATED` JSON answer already sent and `null`. */
+  requireSession(req: IncomingMessage, res: ServerResponse): Promise<Session | null>
   /** Test support only. */
   internal: {
     /** A Cookie header value (`name=value`) holding a session for `user`. Throws `TESTING_ONLY` in production. */

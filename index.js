@@ -4,6 +4,7 @@
 const { NativeAuth } = require('./native.js')
 const { createNodeHandler, one, MAX_BODY } = require('./node-adapter.js')
 const { createHooks } = require('./hooks.js')
+const { createProtection, onEdgeRuntime, EDGE_MESSAGE } = require('./protect.js')
 
 class AuraAuthError extends Error {
   constructor(code, message) {
@@ -127,7 +128,27 @@ function unavailable(error) {
   const fail = () => {
     throw error
   }
-  return { warnings: () => [], hasDatabase: () => false, handle: fail, handleAsync: fail, finishHooks: fail, finishHooksAsync: fail, applyProfile: fail, getSession: fail, accessToken: fail, refreshAccessToken: fail, sealSessionForTesting: fail, panicForTesting: fail, ready: fail, apiCall: fail }
+  return {
+    deferred: true,
+    warnings: () => [],
+    handle: fail,
+    handleAsync: fail,
+    finishHooks: fail,
+    applyProfile: fail,
+    getSession: fail,
+    accessToken: fail,
+    refreshAccessToken: fail,
+    guard: fail,
+    forbidden: fail,
+    unauthenticated: fail,
+    signInRedirect: fail,
+    sealSessionForTesting: fail,
+    panicForTesting: fail,
+    hasDatabase: () => false,
+    finishHooksAsync: fail,
+    ready: fail,
+    apiCall: fail,
+  }
 }
 
 /**
@@ -201,6 +222,7 @@ function createAuth(config = {}) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new AuraAuthError('INVALID_CONFIG', 'createAuth expects a configuration object, e.g. createAuth({ oauth: ["github"] }).')
   }
+  if (onEdgeRuntime()) throw new AuraAuthError('EDGE_RUNTIME_UNSUPPORTED', EDGE_MESSAGE)
   const hooks = createHooks(config, (code, message) => {
     throw new AuraAuthError(code, message)
   })
@@ -338,7 +360,10 @@ function createAuth(config = {}) {
     },
   }
 
-  return { handlers, api, handler: createNodeHandler(native, hooks, store), internal }
+  // SPEC §15: auth.proxy, auth.withSession, auth.requireSession (protect.js).
+  const { proxy, withSession, requireSession } = createProtection({ native, api, AuraAuthError, toWebResponse, translateError, store })
+
+  return { handlers, api, handler: createNodeHandler(native, hooks, store), proxy, withSession, requireSession, internal }
 }
 
 // The built-in provider ids (the Rust core holds their descriptions). Each has a helper named

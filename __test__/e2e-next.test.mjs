@@ -115,9 +115,10 @@ for (const style of STYLES) {
       assert.ok([302, 303, 307, 308].includes(res.status), describeResponse(res, body))
       const location = new URL(res.headers.get("location"), appURL)
       assert.equal(location.pathname, style.login)
-      // The login page is told where the user was going, and says so.
+      // The login page is told where the user was going (by proxy.ts: redirectTo), and says so.
       if (style.login === "/login") {
-        assert.equal(location.searchParams.get("from"), style.dashboard)
+        assert.equal(res.status, 307, "proxy.ts answers before the page renders")
+        assert.equal(location.searchParams.get("redirectTo"), style.dashboard)
         const login = await (await request(location.href)).text()
         assert.match(login, /You need to be signed in to see <strong>\/dashboard<\/strong>/)
       }
@@ -219,6 +220,79 @@ for (const style of STYLES) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Protecting pages with proxy.ts (SPEC §15): examples-next-pages/proxy.ts guards /dashboard/:path*, and lets only
+// admins into /dashboard/admin (authorize); pages/dashboard/admin.tsx also uses auth.withSession.
+
+describe("proxy.ts protects /dashboard (next start)", () => {
+  const deep = "/dashboard/admin?view=users&sort=name"
+
+  /** Signs `username` in over HTTP; returns the jar. */
+  async function signedIn(username) {
+    const { jar, request } = httpClient()
+    const res = await request(`${appURL}/api/auth/signIn/oidc?redirectTo=%2Fdashboard`)
+    const { callbackUrl } = await completeOidcLogin(res.headers.get("location"), { username, jar })
+    const back = await request(callbackUrl)
+    await back.arrayBuffer()
+    assert.equal(new URL(back.headers.get("location"), appURL).pathname, "/dashboard")
+    return { jar, request }
+  }
+
+  test("signed out on a deep protected page: 307 to /login with redirectTo = the whole path and query", async () => {
+    const { request } = httpClient()
+    const res = await request(`${appURL}${deep}`, { headers: { accept: "text/html" } })
+    const body = await res.text()
+    assert.equal(res.status, 307, describeResponse(res, body))
+    const location = new URL(res.headers.get("location"), appURL)
+    assert.equal(location.pathname, "/login")
+    assert.equal(location.searchParams.get("redirectTo"), deep)
+  })
+
+  test("signed out, a fetch that accepts JSON gets 401 UNAUTHENTICATED", async () => {
+    const { request } = httpClient()
+    const res = await request(`${appURL}/dashboard`, { headers: { accept: "application/json" } })
+    const body = await res.text()
+    assert.equal(res.status, 401, describeResponse(res, body))
+    assert.equal(JSON.parse(body).error.code, "UNAUTHENTICATED")
+  })
+
+  test("signed out, a client-side navigation's data request is redirected too (no props leak)", async () => {
+    const buildId = fs.readFileSync(path.join(EXAMPLE, ".next", "BUILD_ID"), "utf8").trim()
+    const { request } = httpClient()
+    const res = await request(`${appURL}/_next/data/${buildId}/dashboard/admin.json?view=users`, { headers: { "x-nextjs-data": "1" } })
+    const body = await res.text()
+    assert.ok(!body.includes("pageProps"), describeResponse(res, body))
+    const to = res.headers.get("x-nextjs-redirect") ?? res.headers.get("location")
+    assert.ok(to, describeResponse(res, body))
+    assert.equal(new URL(to, appURL).pathname, "/login")
+  })
+
+  test("signed in: the page; authorize false (not an admin) → 403, for pages and for JSON fetches", async () => {
+    const { request } = await signedIn("ada")
+    let res = await request(`${appURL}/dashboard`)
+    let body = await res.text()
+    assert.equal(res.status, 200, describeResponse(res, body))
+    assert.ok(body.includes(provider.accountClaims("ada").name))
+    res = await request(`${appURL}${deep}`, { headers: { accept: "text/html" } })
+    body = await res.text()
+    assert.equal(res.status, 403, describeResponse(res, body))
+    assert.match(body, /Access denied/)
+    res = await request(`${appURL}/dashboard/admin`, { headers: { accept: "application/json" } })
+    body = await res.text()
+    assert.equal(res.status, 403, describeResponse(res, body))
+    assert.equal(JSON.parse(body).error.code, "FORBIDDEN")
+  })
+
+  test("signed in as an admin: authorize true, and the withSession page renders", async () => {
+    const { request } = await signedIn("ken")
+    const res = await request(`${appURL}${deep}`)
+    const body = await res.text()
+    assert.equal(res.status, 200, describeResponse(res, body))
+    assert.match(body, /Admin area/)
+    assert.match(body, /data-testid="admin-view">users</)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------------------
 // Headless Chromium
 
 function chromiumMissing(t) {
@@ -279,7 +353,7 @@ describe("in headless Chromium", () => {
       const claims = provider.accountClaims("lin")
       await page.goto(`${appURL}/dashboard`)
       assert.equal(new URL(page.url()).pathname, "/login")
-      assert.equal(new URL(page.url()).searchParams.get("from"), "/dashboard")
+      assert.equal(new URL(page.url()).searchParams.get("redirectTo"), "/dashboard")
       await assertText(page.getByTestId("signin-reason"), "/dashboard")
       assert.equal(await page.title(), "Sign in · Aura Auth demo")
       await assertFavicon(page)
@@ -328,6 +402,23 @@ describe("in headless Chromium", () => {
       assert.equal(new URL(page.url()).pathname, "/login", `after sign-out /dashboard should redirect (status ${res?.status()})`)
       const cookies = await context.cookies(appURL)
       assert.ok(!cookies.some((c) => /session/.test(c.name)), JSON.stringify(cookies.map((c) => c.name)))
+    })
+  })
+
+  test("proxy.ts: a deep protected page signed out -> /login -> sign in -> back on that exact page", async (t) => {
+    await withBrowser(t, "browser-protect", async (context) => {
+      const page = await context.newPage()
+      const deep = "/dashboard/admin?view=users&sort=name"
+      await page.goto(`${appURL}${deep}`)
+      const login = new URL(page.url())
+      assert.equal(login.pathname, "/login")
+      assert.equal(login.searchParams.get("redirectTo"), deep)
+      await assertText(page.getByTestId("signin-reason"), "/dashboard/admin?view=users")
+      await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+      await providerLogin(page, "ken")
+      await page.waitForURL(`${appURL}${deep}`, { timeout: 20000 })
+      await assertText(page.getByTestId("admin-view"), "users")
+      assert.equal(await page.title(), "Admin · Aura Auth demo")
     })
   })
 

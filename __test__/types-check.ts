@@ -61,3 +61,48 @@ export async function readsAugmented(headers: IncomingHttpHeaders) {
     void plan
   }
 }
+
+// SPEC §15: protecting pages. The session handed to withSession's function and authorize is non-null.
+type NextLikeContext = {
+  req: IncomingMessage & { cookies: Partial<Record<string, string>> }
+  res: ServerResponse
+  resolvedUrl: string
+  query: NodeJS.Dict<string | string[]>
+  params?: NodeJS.Dict<string | string[]>
+  locale?: string
+}
+type NextLikeGssp<P> = (ctx: NextLikeContext) => Promise<{ props: P } | { redirect: { destination: string; permanent: boolean } } | { notFound: true }>
+
+export const getServerSideProps = auth.withSession(async (ctx, session) => {
+  const name: string | null | undefined = session.user.name
+  const sub: string = session.user.sub
+  const url: string = ctx.resolvedUrl
+  return { props: { name: name ?? null, sub, url } }
+}, { redirectTo: "/login" })
+// Assignable where Next expects its GetServerSideProps (a narrower context type).
+export const typedGssp: NextLikeGssp<{ name: string | null; sub: string; url: string }> = getServerSideProps
+type PropsOf<T extends (...args: any) => any> = Extract<Awaited<ReturnType<T>>, { props: any }>["props"]
+export const inferred: PropsOf<typeof getServerSideProps> = { name: null, sub: "s", url: "/" }
+// @ts-expect-error redirectTo is a path
+auth.withSession(async () => ({ props: {} }), { redirectTo: 5 })
+
+export async function apiRoute(req: IncomingMessage, res: ServerResponse) {
+  const session = await auth.requireSession(req, res)
+  // @ts-expect-error possibly null until checked
+  void session.user
+  if (!session) return
+  const sub: string = session.user.sub
+  void sub
+}
+
+export const proxy = auth.proxy({
+  protect: ["/dashboard/:path*"],
+  authorize: ({ session, request }) => session.user.role === "admin" || new URL(request.url).pathname !== "/dashboard/admin",
+})
+export const proxyAsync = auth.proxy({ protect: "/admin/(.*)", authorize: async ({ session }) => session.user.sub.length > 0 })
+export async function runProxy(request: Request) {
+  const r: Response | undefined = await proxy(request)
+  void r
+}
+// @ts-expect-error protect is required
+auth.proxy({})

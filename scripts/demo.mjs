@@ -192,7 +192,7 @@ export function buildInputsHash() {
       h.update(path.relative(ROOT, p)).update("\0").update(fs.readFileSync(p)).update("\0")
     }
   }
-  for (const p of ["pages", "src", "public", "styles", "next.config.mjs", "tsconfig.json", "package.json", "package-lock.json"]) {
+  for (const p of ["pages", "src", "public", "styles", "proxy.ts", "next.config.mjs", "tsconfig.json", "package.json", "package-lock.json"]) {
     add(path.join(EXAMPLE, p))
   }
   for (const f of packageFiles()) add(path.join(PKG_COPY, f))

@@ -6,6 +6,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::oauth::providers::profile::User;
+use crate::protect::{self, Guard};
 use crate::{Auth, AuthError, Request, Response};
 
 #[napi(object)]
@@ -41,6 +42,14 @@ pub struct NativeResponse {
     pub events: Option<String>,
     /// JSON `[{ level, code, message, provider? }, ...]` for the app's logger.
     pub log: Option<String>,
+}
+
+/// The proxy's decision (SPEC §15): neither field = not guarded (pass); `session` = signed in
+/// (the `getSession` JSON); `response` = send it.
+#[napi(object)]
+pub struct NativeGuard {
+    pub session: Option<String>,
+    pub response: Option<NativeResponse>,
 }
 
 fn to_core(r: NativeRequest) -> Request {
@@ -220,6 +229,45 @@ impl NativeAuth {
     pub fn get_session(&self, cookie: Option<String>, forwarded_proto: Option<String>) -> String {
         self.inner
             .session_json(cookie.as_deref(), forwarded_proto.as_deref())
+    }
+
+    /// `auth.proxy`: the decision for a request to a path the app protects.
+    #[napi(catch_unwind)]
+    pub fn guard(&self, req: NativeRequest, accept: Option<String>) -> NativeGuard {
+        match self.inner.guard(&to_core(req), accept.as_deref()) {
+            Guard::Pass => NativeGuard {
+                session: None,
+                response: None,
+            },
+            Guard::SignedIn(json) => NativeGuard {
+                session: Some(json),
+                response: None,
+            },
+            Guard::Respond(r) => NativeGuard {
+                session: None,
+                response: Some(to_js(r)),
+            },
+        }
+    }
+
+    /// The 403 when the app's `authorize` says no.
+    #[napi(catch_unwind)]
+    pub fn forbidden(&self, accept: Option<String>) -> NativeResponse {
+        to_js(protect::forbidden(accept.as_deref()))
+    }
+
+    /// `requireSession`'s 401 `UNAUTHENTICATED`.
+    #[napi(catch_unwind)]
+    pub fn unauthenticated(&self) -> NativeResponse {
+        to_js(protect::unauthenticated())
+    }
+
+    /// `withSession`'s redirect destination for a signed-out visitor of `target`.
+    #[napi(catch_unwind)]
+    pub fn sign_in_redirect(&self, page: Option<String>, target: String) -> Result<String, String> {
+        self.inner
+            .sign_in_redirect(page.as_deref(), &target)
+            .map_err(to_napi)
     }
 
     #[napi(catch_unwind)]

@@ -3,7 +3,8 @@
 //! is the only module that does.
 //!
 //! The folders are layers; imports point down this list only:
-//! `auth` (the configured instance and the dispatcher) → `actions` (one file per endpoint) →
+//! `protect` (what a proxy, `withSession` and `requireSession` answer) → `auth` (the configured
+//! instance and the dispatcher) → `actions` (one file per endpoint) →
 //! `hooks`, `oauth` (providers, OIDC, tokens), `session` (what a signed-in browser holds) →
 //! `config` → `http` (the web boundary), `seal` (keys, sealing, cookies) → leaves
 //! (`error`, `log`, `clock`, `random`). `docs/DESIGN.md` has the map.
@@ -17,6 +18,7 @@ pub mod hooks;
 pub mod http;
 pub mod log;
 pub mod oauth;
+pub mod protect;
 pub mod random;
 pub mod seal;
 pub mod session;

@@ -53,6 +53,7 @@ proptest! {
                         Route::SignOut => "signOut",
                         Route::Providers => "providers",
                         Route::Error => "error",
+                        Route::SignInPage => "signIn",
                         _ => unreachable!(),
                     };
                     prop_assert_eq!(name, expected);

@@ -12,11 +12,13 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   if (authenticated) {
     return { redirect: { destination: "/dashboard", permanent: false } }
   }
-  // `from` is only shown, and handed to signIn as redirectTo: the library checks redirect targets.
-  const from = typeof query.from === "string" && query.from.startsWith("/") ? query.from : null
+  // `redirectTo` (set by proxy.ts; `from` by older links) is only shown, and handed to signIn as redirectTo:
+  // the library checks redirect targets.
+  const target = query.redirectTo ?? query.from
+  const from = typeof target === "string" && target.startsWith("/") ? target : null
   // After "Sign out everywhere" the provider sends the browser back with `?state=…`: drop it from the address bar.
   if (query.state !== undefined) {
-    return { redirect: { destination: from ? `/login?from=${encodeURIComponent(from)}` : "/login", permanent: false } }
+    return { redirect: { destination: from ? `/login?redirectTo=${encodeURIComponent(from)}` : "/login", permanent: false } }
   }
   return { props: { providers: await listProviders(), from } }
 }

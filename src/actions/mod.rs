@@ -11,6 +11,7 @@ pub mod session;
 pub mod sessions;
 pub mod sign_in_user;
 pub mod signin;
+pub mod signin_page;
 pub mod signout;
 
 use cookie::SameSite;

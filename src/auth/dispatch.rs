@@ -153,6 +153,7 @@ impl Auth {
             },
             Route::Providers => actions::providers::run(self, ctx),
             Route::Error => actions::error_page::run(self, ctx),
+            Route::SignInPage => actions::signin_page::run(self, ctx),
         })
     }
 

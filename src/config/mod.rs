@@ -14,6 +14,7 @@ mod tokens;
 mod validate;
 pub use hooks::Hooks;
 pub use tokens::TokenOptions;
+pub(crate) use validate::config_path;
 use validate::{decode_secrets, parse_origin, validate_base_path, validate_page};
 
 use crate::oauth::providers::{self, OneOrMany, ProviderInput, ProviderSpec};

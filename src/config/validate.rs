@@ -42,7 +42,7 @@ pub(super) fn parse_origin(text: &str, code: &'static str, what: &str) -> Result
 /// A configured path (basePath, pages): starts with a single `/`, no `\`, whitespace or control
 /// characters. Other non-ASCII characters are allowed and percent-encoded here, once, so the
 /// value can be compared with request paths and written into `Location` headers as it is.
-pub(super) fn config_path(
+pub(crate) fn config_path(
     path: &str,
     code: &'static str,
     what: &str,

@@ -20,7 +20,9 @@ code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:v
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:1.25rem}\
 .button{display:inline-block;padding:.6rem 1rem;border-radius:10px;border:1px solid var(--border);color:var(--text);text-decoration:none;font-weight:600}\
 .button.primary{background:var(--brand);border-color:var(--brand);color:var(--brand-text)}\
-.button:hover{filter:brightness(1.08)}";
+.button:hover{filter:brightness(1.08)}\
+.stack{display:grid;gap:.6rem;margin-top:1rem}.stack .button{text-align:center}\
+.notice{padding:.75rem 1rem;border-radius:10px;background:rgb(220 38 38/.12);color:var(--text)}";
 
 /// `text` with `& < > " '` escaped, for HTML text and attribute values.
 pub fn escape(text: &str) -> String {

@@ -3,6 +3,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     SignIn(String),
+    /// `signIn` without a provider: the built-in sign-in page (SPEC §15).
+    SignInPage,
     Callback(String),
     Session,
     CsrfToken,
@@ -28,6 +30,11 @@ impl Route {
 pub fn route(base_path: &str, path: &str) -> Option<Route> {
     let rest = path.strip_prefix(base_path)?;
     let rest = rest.strip_prefix('/')?;
+    // The sign-in page only at exactly `signIn`: `signIn/` (also what `signIn/.` normalises to)
+    // stays a 404, as a missing provider id always was.
+    if rest == "signIn" {
+        return Some(Route::SignInPage);
+    }
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     let mut parts = rest.splitn(2, '/');
     let head = parts.next()?;
@@ -74,6 +81,10 @@ mod tests {
         );
         assert_eq!(route("/api/auth", "/api/authsession"), None);
         assert_eq!(route("/api/auth", "/other/session"), None);
+        assert_eq!(
+            route("/api/auth", "/api/auth/signIn"),
+            Some(Route::SignInPage)
+        );
         assert_eq!(route("/api/auth", "/api/auth/signIn/"), None);
         assert_eq!(route("/api/auth", "/api/auth/signIn/a/b"), None);
         assert_eq!(route("/api/auth", "/api/auth/nope"), None);

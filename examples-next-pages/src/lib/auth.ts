@@ -45,8 +45,9 @@ export const auth = createAuth({
   oauth,
   basePath: "/api/auth",
   baseURL,
-  // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>.
-  pages: { error: "/error" },
+  // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>; signed-out
+  // visitors of protected pages (proxy.ts) on its own sign-in page, /login?redirectTo=<the page>.
+  pages: { error: "/error", signIn: "/login" },
   callbacks: {
     // Only `true` lets the user in; false (or nothing) → /error?code=ACCESS_DENIED
     signIn: ({ user }) => allowed.length === 0 || isIn(allowed, user),
