@@ -131,11 +131,9 @@ function unavailable(error) {
   return {
     deferred: true,
     warnings: () => [],
-    hasDatabase: () => false,
     handle: fail,
     handleAsync: fail,
     finishHooks: fail,
-    finishHooksAsync: fail,
     applyProfile: fail,
     getSession: fail,
     accessToken: fail,
@@ -146,6 +144,8 @@ function unavailable(error) {
     signInRedirect: fail,
     sealSessionForTesting: fail,
     panicForTesting: fail,
+    hasDatabase: () => false,
+    finishHooksAsync: fail,
     ready: fail,
     apiCall: fail,
   }
@@ -361,7 +361,7 @@ function createAuth(config = {}) {
   }
 
   // SPEC §15: auth.proxy, auth.withSession, auth.requireSession (protect.js).
-  const { proxy, withSession, requireSession } = createProtection({ native, api, AuraAuthError, toWebResponse, translateError })
+  const { proxy, withSession, requireSession } = createProtection({ native, api, AuraAuthError, toWebResponse, translateError, store })
 
   return { handlers, api, handler: createNodeHandler(native, hooks, store), proxy, withSession, requireSession, internal }
 }
