@@ -89,12 +89,49 @@ export interface AuthClient {
   resetPassword(input: { token: string; password: string }): Promise<{ ok: true } | { ok: false; error: AuthClientError }>
   /** `POST password/change` (signed in): ends the user's other sessions. */
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ ok: true } | { ok: false; error: AuthClientError }>
+  /** Passkeys (WebAuthn), when the server has `passkeys` and a `database`. Every method resolves; none rejects. */
+  readonly passkey: PasskeyClient
   /** With a database: this user's sessions (devices), `current` marking this browser's. */
   listSessions(): Promise<{ ok: true; sessions: ClientSessionInfo[] } | { ok: false; error: AuthClientError }>
   /** Ends one of this user's sessions by its id. */
   revokeSession(sessionId: string): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
   /** Ends every session of this user except this browser's. */
   revokeOtherSessions(): Promise<{ ok: true; revoked: number } | { ok: false; error: AuthClientError }>
+}
+
+/** A passkey as `GET /passkeys` lists it. */
+export interface PasskeyInfo {
+  /** The credential id (base64url): pass it to `passkey.delete`. */
+  id: string
+  name: string
+  createdAt: string
+  lastUsedAt: string | null
+  /** BE flag: the passkey may be synced to other devices. */
+  backupEligible: boolean
+  /** BS flag: the passkey is synced (backed up) now. */
+  backedUp: boolean
+  transports: string[]
+}
+
+export interface PasskeySignInOptions {
+  /** Navigate after signing in (default `true`). With `false` the URL is returned instead. */
+  redirect?: boolean
+  /** Where to land after signing in (the server validates it). Default: the current page. */
+  redirectTo?: string
+}
+
+export interface PasskeyClient {
+  /**
+   * Makes a passkey for the signed-in user and stores it. Errors: `PASSKEY_UNSUPPORTED`, `PASSKEY_CANCELLED`
+   * (the user dismissed the dialog), `PASSKEY_EXISTS`, or the server's codes (`UNAUTHENTICATED`, `PASSKEY_USER_NOT_VERIFIED`, …).
+   */
+  register(options?: { name?: string }): Promise<{ ok: true; passkey: PasskeyInfo; error?: undefined } | { ok: false; passkey?: undefined; error: AuthClientError }>
+  /** Signs in with a discoverable passkey (the browser shows the account picker) and sets the session cookie. */
+  signIn(options?: PasskeySignInOptions): Promise<AuthClientResult>
+  /** The signed-in user's passkeys. */
+  list(): Promise<{ ok: true; passkeys: PasskeyInfo[]; error?: undefined } | { ok: false; passkeys?: undefined; error: AuthClientError }>
+  /** Removes a passkey by id; 409 `LAST_ACCOUNT` when it is the user's only way to sign in. */
+  delete(id: string): Promise<{ ok: true; error?: undefined } | { ok: false; error: AuthClientError }>
 }
 
 /** One of the user's sessions as `GET /sessions` lists it. */

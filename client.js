@@ -94,6 +94,92 @@ function navigate(url) {
   if (hasWindow() && typeof window.location.assign === "function") window.location.assign(url)
 }
 
+// --- Passkeys (WebAuthn): base64url <-> ArrayBuffer for navigator.credentials ---
+
+function b64urlToBuffer(text) {
+  const b64 = String(text).replace(/-/g, "+").replace(/_/g, "/")
+  const padded = b64 + "===".slice((b64.length + 3) % 4)
+  const binary = atob(padded)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes.buffer
+}
+
+function bufferToB64url(buffer) {
+  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+  let binary = ""
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i])
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")
+}
+
+function descriptorsFromJSON(list) {
+  return (Array.isArray(list) ? list : []).map((d) => Object.assign({}, d, { id: b64urlToBuffer(d.id) }))
+}
+
+function creationOptionsFromJSON(o) {
+  const user = Object.assign({}, o.user, { id: b64urlToBuffer(o.user.id) })
+  return Object.assign({}, o, { challenge: b64urlToBuffer(o.challenge), user, excludeCredentials: descriptorsFromJSON(o.excludeCredentials) })
+}
+
+function requestOptionsFromJSON(o) {
+  const out = Object.assign({}, o, { challenge: b64urlToBuffer(o.challenge) })
+  if (o.allowCredentials) out.allowCredentials = descriptorsFromJSON(o.allowCredentials)
+  return out
+}
+
+function optionalBuffer(fn) {
+  try {
+    const v = fn()
+    return v ? bufferToB64url(v) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The WebAuthn Level 3 JSON form of a credential (PublicKeyCredential.toJSON where the browser has it). */
+function credentialToJSON(cred) {
+  if (typeof cred.toJSON === "function") {
+    try {
+      return cred.toJSON()
+    } catch {
+      // fall back to the manual form
+    }
+  }
+  const r = cred.response
+  const response = { clientDataJSON: bufferToB64url(r.clientDataJSON) }
+  if (r.attestationObject) {
+    response.attestationObject = bufferToB64url(r.attestationObject)
+    response.transports = typeof r.getTransports === "function" ? r.getTransports() : []
+    const authenticatorData = optionalBuffer(() => r.getAuthenticatorData && r.getAuthenticatorData())
+    if (authenticatorData) response.authenticatorData = authenticatorData
+    const publicKey = optionalBuffer(() => r.getPublicKey && r.getPublicKey())
+    if (publicKey) response.publicKey = publicKey
+    if (typeof r.getPublicKeyAlgorithm === "function") response.publicKeyAlgorithm = r.getPublicKeyAlgorithm()
+  } else {
+    response.authenticatorData = bufferToB64url(r.authenticatorData)
+    response.signature = bufferToB64url(r.signature)
+    if (r.userHandle) response.userHandle = bufferToB64url(r.userHandle)
+  }
+  return {
+    id: cred.id,
+    rawId: bufferToB64url(cred.rawId),
+    type: cred.type,
+    authenticatorAttachment: cred.authenticatorAttachment || null,
+    clientExtensionResults: typeof cred.getClientExtensionResults === "function" ? cred.getClientExtensionResults() : {},
+    response,
+  }
+}
+
+function webauthnAvailable() {
+  return typeof navigator !== "undefined" && navigator.credentials && typeof PublicKeyCredential !== "undefined"
+}
+
+function webauthnError(err) {
+  const name = err && err.name ? err.name : "Error"
+  const code = name === "NotAllowedError" ? "PASSKEY_CANCELLED" : name === "InvalidStateError" ? "PASSKEY_EXISTS" : "PASSKEY_CLIENT_ERROR"
+  return clientError(code, err && err.message ? err.message : String(err))
+}
+
 /**
  * @param {{ basePath?: string, baseURL?: string, fetch?: typeof fetch }} [options]
  */
@@ -311,6 +397,66 @@ function createAuthClient(options) {
     return result.ok ? { ok: true } : { ok: false, error: result.error }
   }
 
+  const passkey = {
+    /** Makes a passkey for the signed-in user: { ok: true, passkey } | { ok: false, error }. */
+    async register(registerOptions) {
+      const o = registerOptions || {}
+      if (!webauthnAvailable()) return { ok: false, error: clientError("PASSKEY_UNSUPPORTED", "This browser does not support passkeys (WebAuthn)") }
+      const started = await post("passkey/register/options", {})
+      if (!started.ok) return { ok: false, error: started.error }
+      let cred
+      try {
+        cred = await navigator.credentials.create({ publicKey: creationOptionsFromJSON(started.json.options) })
+      } catch (err) {
+        return { ok: false, error: webauthnError(err) }
+      }
+      if (!cred) return { ok: false, error: clientError("PASSKEY_CANCELLED", "No passkey was made") }
+      const payload = { response: credentialToJSON(cred) }
+      if (o.name !== undefined) payload.name = String(o.name)
+      const done = await post("passkey/register", payload)
+      if (!done.ok) return { ok: false, error: done.error }
+      return { ok: true, passkey: done.json.passkey }
+    },
+
+    /** Signs in with a passkey (discoverable: no email asked): { ok: true, url } | { ok: false, error }. */
+    async signIn(signInOptions) {
+      const o = signInOptions || {}
+      if (!webauthnAvailable()) return { ok: false, error: clientError("PASSKEY_UNSUPPORTED", "This browser does not support passkeys (WebAuthn)") }
+      const started = await post("passkey/signIn/options", {})
+      if (!started.ok) return { ok: false, error: started.error }
+      let cred
+      try {
+        cred = await navigator.credentials.get({ publicKey: requestOptionsFromJSON(started.json.options) })
+      } catch (err) {
+        return { ok: false, error: webauthnError(err) }
+      }
+      if (!cred) return { ok: false, error: clientError("PASSKEY_CANCELLED", "No passkey was chosen") }
+      const payload = { response: credentialToJSON(cred) }
+      const redirectTo = o.redirectTo !== undefined ? String(o.redirectTo) : defaultRedirectTo()
+      if (redirectTo !== undefined) payload.redirectTo = redirectTo
+      const done = await post("passkey/signIn", payload)
+      if (!done.ok) return { ok: false, error: done.error }
+      const url = typeof done.json.url === "string" && done.json.url !== "" ? done.json.url : "/"
+      notifyOtherTabs("signIn")
+      if (o.redirect !== false) navigate(url)
+      return { ok: true, url }
+    },
+
+    /** The signed-in user's passkeys: { ok: true, passkeys } | { ok: false, error }. */
+    async list() {
+      const result = await request("GET", "passkeys")
+      if (!result.ok) return { ok: false, error: result.error }
+      return { ok: true, passkeys: Array.isArray(result.json.passkeys) ? result.json.passkeys : [] }
+    },
+
+    /** Removes one of the user's passkeys (409 LAST_ACCOUNT when it is their only way to sign in). */
+    async delete(id) {
+      const result = await post("passkeys/delete", { id: String(id) })
+      if (!result.ok) return { ok: false, error: result.error }
+      return { ok: true }
+    },
+  }
+
   /** With a database: the signed-in user's sessions → { ok: true, sessions } | { ok: false, error }. */
   async function listSessions() {
     const result = await request("GET", "sessions")
@@ -356,6 +502,7 @@ function createAuthClient(options) {
     requestPasswordReset,
     resetPassword,
     changePassword,
+    passkey,
     listSessions,
     revokeSession,
     revokeOtherSessions,

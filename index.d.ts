@@ -290,6 +290,8 @@ export interface AuthConfig {
   debug?: boolean
   /** Rate limiting (docs/rate-limiting.md). On by default in production, off otherwise. */
   rateLimit?: RateLimitConfig
+  /** Passkeys (WebAuthn); needs a `database`. See docs/passkeys.md. */
+  passkeys?: PasskeysConfig
   /** Users, accounts and sessions you can end (SPEC §11). Without it, sessions are stateless cookies. */
   database?: DatabaseConfig
   account?: {
@@ -360,6 +362,17 @@ export interface RateLimitConfig {
   proxies?: number
   /** Bound on each call to a shared store, ms (default 500). */
   timeoutMs?: number
+}
+
+export interface PasskeysConfig {
+  /** The app's name as the browser and authenticator show it, e.g. "Example". */
+  rpName: string
+  /** The relying-party ID (a domain, no scheme or port). Default: baseURL's host. */
+  rpID?: string
+  /** Exact origins ceremonies may come from (each on rpID or a subdomain). Default: [baseURL]. */
+  origins?: string[]
+  /** "required" (default): the authenticator must verify the user (PIN/biometrics), enforced on the server. */
+  userVerification?: "required" | "preferred"
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */

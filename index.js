@@ -374,7 +374,7 @@ function createAuth(config = {}) {
   }
 
   // SPEC §15: auth.proxy, auth.withSession, auth.requireSession (protect.js).
-  const { proxy, withSession, requireSession } = createProtection({ native, api, AuraAuthError, toWebResponse, translateError })
+  const { proxy, withSession, requireSession } = createProtection({ native, api, AuraAuthError, toWebResponse, translateError, store })
 
   return { handlers, api, handler: createNodeHandler(native, hooks, store), proxy, withSession, requireSession, internal }
 }

@@ -45,7 +45,7 @@ function matches(patterns, pathname) {
   return patterns.some((re) => re.test(pathname) || (decoded !== pathname && re.test(decoded)))
 }
 
-function createProtection({ native, api, AuraAuthError, toWebResponse, translateError }) {
+function createProtection({ native, api, AuraAuthError, toWebResponse, translateError, store }) {
   const fail = (code, message) => {
     throw new AuraAuthError(code, message)
   }
@@ -63,6 +63,8 @@ function createProtection({ native, api, AuraAuthError, toWebResponse, translate
     return async function auraProxy(request) {
       const url = new URL(request.url, 'http://request.invalid')
       if (!matches(patterns, url.pathname)) return undefined
+      // With a database, an instance's first check waits once for the revocation view.
+      if (store && store.pending()) await store.wait()
       const h = request.headers
       const accept = h.get('accept') ?? undefined
       let decision

@@ -208,6 +208,28 @@ describe("SQLite (embedded default): users, accounts, sessions", () => {
   })
 })
 
+describe("rolling sessions move the row", () => {
+  test("a re-issued cookie (GET /session past updateAge) updates lastSeenAt and expiresAt", async () => {
+    const app = await appWith(sqliteUrl(), { session: { updateAge: 0 } })
+    try {
+      const jar = new CookieJar()
+      await signIn(app, jar, "oidc", { username: "rolf" })
+      const [first] = (await app.auth.api.listSessions(headersOf(app, jar))).sessions
+      await sleep(1100) // times are whole seconds
+      const res = await go(jar, `${app.base}/session`)
+      assert.equal(res.status, 200)
+      assert.ok(res.headers.getSetCookie().some((c) => c.startsWith("aura-auth.session=")), "the cookie rolled")
+      const [after] = (await app.auth.api.listSessions(headersOf(app, jar))).sessions
+      assert.equal(after.id, first.id)
+      assert.ok(after.lastSeenAt > first.lastSeenAt, `${after.lastSeenAt} > ${first.lastSeenAt}`)
+      assert.ok(after.expiresAt > first.expiresAt)
+      assert.equal(after.createdAt, first.createdAt)
+    } finally {
+      await app.close()
+    }
+  })
+})
+
 describe("account linking (SPEC §11): by email only when safe", () => {
   let app
   before(async () => {

@@ -19,6 +19,7 @@ pub mod hooks;
 pub mod http;
 pub mod log;
 pub mod oauth;
+pub mod passkeys;
 pub mod protect;
 pub mod random;
 pub mod ratelimit;

@@ -133,6 +133,7 @@ pub(crate) enum Decision {
     SignIn(Box<Approved>),
 }
 
+/// What the hooks decided (passkeys finish their own sign-in with it).
 pub(crate) fn decide(
     auth: &Auth,
     ctx: &Context,

@@ -8,6 +8,7 @@ pub mod email;
 pub mod error_page;
 pub mod hooked;
 pub mod limited;
+pub mod passkeys;
 pub mod providers;
 pub mod session;
 pub mod sessions;

@@ -84,3 +84,24 @@ pub fn run(auth: &Auth, ctx: &Context) -> Response {
         }
     }
 }
+
+/// With a database: whether this `GET session` re-issues the cookie (then the row's last-seen
+/// time and expiry move too, which needs the database).
+pub fn due(auth: &Auth, ctx: &Context) -> bool {
+    session::read(&auth.config, &ctx.cookies, &ctx.names.session)
+        .is_some_and(|s| s.handle.is_some() && s.renewed(&auth.config).is_some())
+}
+
+/// [`run`], then the row's `last_seen_at` and `expires_at` follow the re-issued cookie. A
+/// database that cannot be reached changes nothing for the reader.
+pub async fn run_touching(auth: &Auth, ctx: &Context<'_>) -> Response {
+    let renewed = session::read(&auth.config, &ctx.cookies, &ctx.names.session)
+        .and_then(|s| s.renewed(&auth.config));
+    let resp = run(auth, ctx);
+    if let (Some(store), Some(fresh)) = (&auth.store, renewed) {
+        if let Some(h) = &fresh.handle {
+            let _ = store.touch_session(&h.public_id(), fresh.exp as i64).await;
+        }
+    }
+    resp
+}

@@ -24,6 +24,17 @@ enum NeedsNetwork<'p> {
     Store,
     /// The email endpoints (SPEC §12) wait on the store and on password hashing.
     Email(crate::http::router::EmailRoute),
+    /// A passkey endpoint: the store holds challenges and credentials.
+    Passkey(actions::passkeys::Step),
+}
+
+/// A passkey endpoint on an instance without `passkeys`.
+fn passkeys_off() -> Response {
+    Response::error(
+        404,
+        "PASSKEYS_NOT_CONFIGURED",
+        "Passkeys are not enabled: configure `passkeys: { rpName }` and a `database`.",
+    )
 }
 
 impl Auth {
@@ -62,9 +73,16 @@ impl Auth {
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
             Err(NeedsNetwork::Email(which)) => actions::email::run(self, &ctx, req, which).await,
+            Err(NeedsNetwork::Passkey(step)) => match (&self.config.passkeys, &self.store) {
+                (Some(cfg), Some(store)) => {
+                    actions::passkeys::run(self, &ctx, req, step, cfg, store.as_ref()).await
+                }
+                _ => passkeys_off(),
+            },
             Err(NeedsNetwork::Store) => match r {
                 Route::Sessions => actions::sessions::run_list(self, &ctx).await,
                 Route::SessionsRevoke => actions::sessions::run_revoke(self, &ctx, req).await,
+                Route::Session => actions::session::run_touching(self, &ctx).await,
                 _ => actions::signout::run_with_store(self, &ctx, req).await,
             },
         };
@@ -152,6 +170,9 @@ impl Auth {
             Route::Session if req.method.eq_ignore_ascii_case("POST") => {
                 actions::session::update(self, ctx, req)
             }
+            Route::Session if self.store.is_some() && actions::session::due(self, ctx) => {
+                return Err(NeedsNetwork::Store)
+            }
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
             Route::SignOut | Route::Sessions | Route::SessionsRevoke if self.store.is_some() => {
@@ -168,6 +189,10 @@ impl Auth {
             },
             Route::Providers => actions::providers::run(self, ctx),
             Route::Email(which) => return Err(NeedsNetwork::Email(*which)),
+            Route::Passkey(step) => match (&self.config.passkeys, &self.store) {
+                (Some(_), Some(_)) => return Err(NeedsNetwork::Passkey(*step)),
+                _ => passkeys_off(),
+            },
             Route::Error => actions::error_page::run(self, ctx),
             Route::SignInPage => actions::signin_page::run(self, ctx),
         })
@@ -203,7 +228,9 @@ impl Auth {
     /// With a database a sign-in writes rows: `None`, and [`Auth::finish_hooks_async`] finishes.
     pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Option<Response> {
         if self.store.is_some() {
-            if let Ok((_, Route::Callback(_) | Route::Email(_))) = self.prepare(req) {
+            if let Ok((_, Route::Callback(_) | Route::Email(_) | Route::Passkey(_))) =
+                self.prepare(req)
+            {
                 return None;
             }
         }
@@ -226,6 +253,9 @@ impl Auth {
             }
             Ok((ctx, Route::Email(_))) => {
                 actions::email::hooks::finish(self, &ctx, req, ticket, result).await
+            }
+            Ok((ctx, Route::Passkey(actions::passkeys::Step::SignIn))) => {
+                actions::passkeys::after_hooks(self, &ctx, req, ticket, result).await
             }
             Ok(_) => {
                 return self.finish_hooks(req, ticket, result).unwrap_or_else(|| {

@@ -81,6 +81,8 @@ pub struct ConfigInput {
     pub pages: PagesInput,
     #[serde(default)]
     pub http: HttpInput,
+    /// Passkeys (SPEC §14).
+    pub passkeys: Option<crate::passkeys::config::PasskeysInput>,
     /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
     #[serde(default)]
     pub hooks: Hooks,
@@ -135,6 +137,8 @@ pub struct Config {
     pub rate_limit: Option<RateLimitConfig>,
     /// Email and password, magic links (SPEC §12), when on.
     pub credentials: Option<crate::credentials::Settings>,
+    /// `passkeys`, validated (RP ID, origins, user verification).
+    pub passkeys: Option<crate::passkeys::config::PasskeyConfig>,
     pub warnings: Vec<String>,
     /// The user store, when `database` (or `AURA_AUTH_DATABASE_URL`) is set.
     pub database: Option<crate::store::DatabaseConfig>,
@@ -364,6 +368,10 @@ impl Config {
             c.trusted_proxy_headers,
             &mut warnings,
         )?;
+        let passkeys = c
+            .passkeys
+            .map(|p| crate::passkeys::config::validate(p, base_origin.as_ref()))
+            .transpose()?;
         let trusted_providers = c.account.linking.trusted_providers;
         if let Some(unknown) = trusted_providers
             .iter()
@@ -375,7 +383,15 @@ impl Config {
             ));
         }
 
+        if passkeys.is_some() && database.is_none() {
+            return Err(AuthError::new(
+                "INVALID_PASSKEYS_CONFIG",
+                "passkeys need a `database` (AURA_AUTH_DATABASE_URL) to keep the passkeys and their challenges, e.g. `database: \"sqlite:.aura/auth.db\"`.",
+            ));
+        }
+
         Ok(Config {
+            passkeys,
             revocations: database.as_ref().map(|_| Default::default()),
             database,
             trusted_providers,

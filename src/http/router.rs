@@ -1,5 +1,7 @@
 //! Maps a request path under `basePath` to an action, and says which methods each action takes.
 
+use crate::actions::passkeys::Step;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     SignIn(String),
@@ -11,6 +13,8 @@ pub enum Route {
     SignOut,
     Providers,
     Error,
+    /// The passkey endpoints (SPEC §14).
+    Passkey(crate::actions::passkeys::Step),
     /// With a database: the signed-in user's sessions, and ending them.
     Sessions,
     SessionsRevoke,
@@ -38,6 +42,8 @@ impl Route {
             Route::Email(EmailRoute::Verify | EmailRoute::MagicLink) => &["GET"],
             Route::Email(_) => &["POST"],
             Route::SignOut | Route::SessionsRevoke => &["POST"],
+            Route::Passkey(Step::List) => &["GET", "HEAD"],
+            Route::Passkey(_) => &["POST"],
             Route::Session => &["GET", "HEAD", "POST"],
             _ => &["GET", "HEAD"],
         }
@@ -77,6 +83,12 @@ pub fn route(base_path: &str, path: &str) -> Option<Route> {
         ("signOut", None) => Some(Route::SignOut),
         ("providers", None) => Some(Route::Providers),
         ("error", None) => Some(Route::Error),
+        ("passkey", Some("register/options")) => Some(Route::Passkey(Step::RegisterOptions)),
+        ("passkey", Some("register")) => Some(Route::Passkey(Step::Register)),
+        ("passkey", Some("signIn/options")) => Some(Route::Passkey(Step::SignInOptions)),
+        ("passkey", Some("signIn")) => Some(Route::Passkey(Step::SignIn)),
+        ("passkeys", None) => Some(Route::Passkey(Step::List)),
+        ("passkeys", Some("delete")) => Some(Route::Passkey(Step::Delete)),
         ("sessions", None) => Some(Route::Sessions),
         ("sessions", Some("revoke")) => Some(Route::SessionsRevoke),
         _ => None,
@@ -160,6 +172,35 @@ mod tests {
         );
         assert_eq!(Route::Email(EmailRoute::SignUp).methods(), &["POST"]);
         assert_eq!(Route::Email(EmailRoute::Verify).methods(), &["GET"]);
+    }
+
+    #[test]
+    fn passkey_routes() {
+        let r = |p: &str| route("/api/auth", p);
+        assert_eq!(
+            r("/api/auth/passkey/register/options"),
+            Some(Route::Passkey(Step::RegisterOptions))
+        );
+        assert_eq!(
+            r("/api/auth/passkey/register"),
+            Some(Route::Passkey(Step::Register))
+        );
+        assert_eq!(
+            r("/api/auth/passkey/signIn/options"),
+            Some(Route::Passkey(Step::SignInOptions))
+        );
+        assert_eq!(
+            r("/api/auth/passkey/signIn"),
+            Some(Route::Passkey(Step::SignIn))
+        );
+        assert_eq!(r("/api/auth/passkeys"), Some(Route::Passkey(Step::List)));
+        assert_eq!(
+            r("/api/auth/passkeys/delete"),
+            Some(Route::Passkey(Step::Delete))
+        );
+        assert_eq!(r("/api/auth/passkey/other"), None);
+        assert_eq!(Route::Passkey(Step::List).methods(), &["GET", "HEAD"]);
+        assert_eq!(Route::Passkey(Step::SignIn).methods(), &["POST"]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod config;
 pub mod credentials;
 mod engine;
 pub mod migrate;
+pub mod passkeys;
 mod postgres;
 pub mod revocations;
 pub mod sessions;
