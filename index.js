@@ -30,7 +30,7 @@ function envPrefix(id) {
 }
 
 function collectEnv(config) {
-  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'AURA_AUTH_RATE_LIMIT_URL', 'NODE_ENV']
+  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'AURA_AUTH_DATABASE_URL', 'AURA_AUTH_RATE_LIMIT_URL', 'NODE_ENV']
   for (const p of Array.isArray(config.oauth) ? config.oauth : []) {
     const id = typeof p === 'string' ? p : p && typeof p === 'object' ? p.id : undefined
     if (typeof id === 'string') for (const suffix of PROVIDER_ENV_SUFFIXES) names.push(`${envPrefix(id)}_${suffix}`)
@@ -99,6 +99,7 @@ async function fromWebRequest(request) {
     forwardedProto: h.get('x-forwarded-proto') ?? undefined,
     forwarded: h.get('forwarded') ?? undefined,
     forwardedFor: h.get('x-forwarded-for') ?? undefined,
+    userAgent: h.get('user-agent') ?? undefined,
     contentType: h.get('content-type') ?? undefined,
     csrfToken: h.get('x-csrf-token') ?? undefined,
     body,

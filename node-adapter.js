@@ -71,6 +71,7 @@ function requestOf(req, method, body) {
     // The peer address, for per-IP rate limits (X-Forwarded-For counts only with trusted proxies).
     ip: (req.socket && req.socket.remoteAddress) || undefined,
     forwardedFor: one(h['x-forwarded-for'], ','),
+    userAgent: one(h['user-agent']),
     contentType: one(h['content-type']),
     csrfToken: one(h['x-csrf-token']),
     body: body === TOO_LARGE ? undefined : body,

@@ -10,6 +10,9 @@ import assert from "node:assert/strict"
 import { lib, startApp, SECRET, SALT } from "./helpers/world.mjs"
 import { startRedis } from "./fixtures/redis.mjs"
 import { getFreePort } from "./fixtures/free-port.mjs"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
 
 const GITHUB = { id: "github", clientId: "rl-client", clientSecret: "rl-secret" }
 
@@ -146,7 +149,7 @@ describe("SPEC §13 defaults and refusals", () => {
     assert.throws(make({ rules: { "signIn/email": { max: 1 } } }), code("INVALID_RATE_LIMIT"))
     assert.throws(make({ rules: { "/signIn/email": { by: ["cookie"] } } }), code("INVALID_CONFIG"))
     assert.throws(make({ storage: "mysql://localhost" }), code("INVALID_RATE_LIMIT"))
-    assert.throws(make({ storage: "database" }), (e) => code("RATE_LIMIT_STORAGE_UNAVAILABLE")(e) && /not available yet/.test(e.message))
+    assert.throws(make({ enabled: true, storage: "database" }), (e) => code("RATE_LIMIT_STORAGE_UNAVAILABLE")(e) && /configure `database`/.test(e.message))
     assert.throws(make({ onStoreError: "explode" }), code("INVALID_CONFIG"))
     assert.throws(make({ proxies: 0 }), code("INVALID_RATE_LIMIT"))
     assert.throws(make({ nope: 1 }), code("INVALID_CONFIG"))
@@ -320,6 +323,36 @@ describe("SPEC §13 Redis: one budget across instances", () => {
       assert.equal((await get(`${a.base}/session`)).status, 200, "reads never touch the store")
     } finally {
       await a.close()
+    }
+  })
+})
+
+describe("SPEC §13 database storage (the user store's rate_limits table, migration 0004)", () => {
+  test("rate limit: two instances on one SQLite file share one budget", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "aura-rl-db-"))
+    const database = `sqlite:${path.join(dir, "auth.db")}`
+    const a = await app({ enabled: true, max: 4, storage: "database" }, { extra: { database } })
+    const b = await app({ enabled: true, max: 4, storage: "database" }, { extra: { database } })
+    try {
+      const got = await statuses(7, (i) => get(`${(i % 2 ? a : b).base}/csrfToken`))
+      assert.deepEqual(got, [200, 200, 200, 200, 429, 429, 429])
+      const limited = await get(`${a.base}/providers`)
+      assert.equal(limited.status, 429)
+      assert.ok(Number(limited.headers.get("retry-after")) >= 1)
+      // Concurrent requests on both are each counted once (one upsert per request).
+      const rule = { enabled: true, rules: { "/signIn/*": { window: 60, max: 6 } }, storage: "database" }
+      const c = await app(rule, { extra: { database } })
+      const d = await app(rule, { extra: { database } })
+      try {
+        const all = await Promise.all(Array.from({ length: 20 }, (_, i) => get(`${(i % 2 ? c : d).base}/signIn/github?redirect=false`)))
+        assert.equal(all.filter((r) => r.status === 200).length, 6)
+        assert.equal(all.filter((r) => r.status === 429).length, 14)
+      } finally {
+        await Promise.all([c.close(), d.close()])
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()])
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })

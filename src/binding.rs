@@ -22,6 +22,7 @@ pub struct NativeRequest {
     /// The socket's peer address (Node adapter); none for a Web `Request`.
     pub ip: Option<String>,
     pub forwarded_for: Option<String>,
+    pub user_agent: Option<String>,
     pub content_type: Option<String>,
     pub csrf_token: Option<String>,
     pub body: Option<String>,
@@ -55,6 +56,7 @@ fn to_core(r: NativeRequest) -> Request {
         forwarded: r.forwarded,
         ip: r.ip,
         forwarded_for: r.forwarded_for,
+        user_agent: r.user_agent,
         content_type: r.content_type,
         csrf_token: r.csrf_token,
         body: r.body,
@@ -123,15 +125,61 @@ impl NativeAuth {
         to_js(inner.handle_async(&req).await)
     }
 
-    /// Completes a hand-off after the app's hooks ran (`result`: JSON of what they returned).
+    /// Completes a hand-off after the app's hooks ran (`result`: JSON of what they returned);
+    /// `null` when it writes to the database: call `finishHooksAsync`.
     #[napi(catch_unwind)]
     pub fn finish_hooks(
         &self,
         req: NativeRequest,
         ticket: String,
         result: String,
+    ) -> Option<NativeResponse> {
+        self.inner
+            .finish_hooks(&to_core(req), &ticket, &result)
+            .map(to_js)
+    }
+
+    #[napi]
+    pub async fn finish_hooks_async(
+        &self,
+        req: NativeRequest,
+        ticket: String,
+        result: String,
     ) -> NativeResponse {
-        to_js(self.inner.finish_hooks(&to_core(req), &ticket, &result))
+        let inner = self.inner.clone();
+        let req = to_core(req);
+        to_js(inner.finish_hooks_async(&req, &ticket, &result).await)
+    }
+
+    /// Whether a database is configured (the JS layer then waits for `ready` once).
+    #[napi]
+    pub fn has_database(&self) -> bool {
+        self.inner.store.is_some()
+    }
+
+    /// With a database: connects, migrates and loads the revocation view (once). JSON
+    /// `{ ok: true }` or `{ ok: false, code, message }` (async calls carry codes as data).
+    #[napi]
+    pub async fn ready(&self) -> String {
+        let inner = self.inner.clone();
+        outcome(inner.ready().await.map(|_| "null".to_string()))
+    }
+
+    /// The server API with a database (`op`: listSessions, revokeSession, …; `args`: JSON).
+    #[napi]
+    pub async fn api_call(
+        &self,
+        op: String,
+        cookie: Option<String>,
+        forwarded_proto: Option<String>,
+        args: String,
+    ) -> String {
+        let inner = self.inner.clone();
+        outcome(
+            inner
+                .api_call(&op, cookie.as_deref(), forwarded_proto.as_deref(), &args)
+                .await,
+        )
     }
 
     /// Applies a provider's JS `profile` function result; returns the new hand-off JSON.
@@ -193,4 +241,31 @@ impl NativeAuth {
     pub fn panic_for_testing(&self) -> Result<(), String> {
         panic!("aura-auth: panic requested by panicForTesting");
     }
+}
+
+/// `npx aura-auth migrate`: applies pending migrations; returns their names.
+#[napi]
+pub async fn migrate_database(input: String) -> String {
+    outcome(
+        crate::auth::api::cli_migrate(&input)
+            .await
+            .map(|applied| serde_json::to_string(&applied).unwrap_or_default()),
+    )
+}
+
+/// An async result as JSON: `{ ok: true, value }` (value: JSON text) or `{ ok: false, code,
+/// message }`.
+fn outcome(r: crate::error::Result<String>) -> String {
+    match r {
+        Ok(value) => format!(r#"{{"ok":true,"value":{value}}}"#),
+        Err(e) => {
+            serde_json::json!({ "ok": false, "code": e.code, "message": e.message }).to_string()
+        }
+    }
+}
+
+/// `npx aura-auth migrate --print`: the schema as SQL for the configured engine and prefix.
+#[napi(catch_unwind)]
+pub fn migration_sql(input: String) -> Result<String, String> {
+    crate::auth::api::cli_migration_sql(&input).map_err(to_napi)
 }

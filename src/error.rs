@@ -53,6 +53,13 @@ pub const PAGE_MESSAGES: &[(&str, &str)] = &[
     ("BAD_REQUEST", "The request was malformed."),
     ("RATE_LIMITED", "Too many attempts from your network or for this account. Wait a little and try again."),
     ("RATE_LIMIT_UNAVAILABLE", "Sign-in is briefly unavailable. Try again in a moment."),
+    ("ACCOUNT_NOT_LINKED", "An account with this email already exists. To keep it safe, it was not linked automatically: sign in the way you did before, then link this sign-in method from your account page."),
+    ("ACCOUNT_ALREADY_LINKED", "This sign-in method is already linked to another account. Sign in with it directly, or unlink it there first."),
+    ("LINK_NEEDS_SESSION", "Sign in first, then link another sign-in method from your account page."),
+    ("DATABASE_UNAVAILABLE", "Signing in is not possible right now because this app cannot reach its database. Try again in a moment."),
+    ("DATABASE_ERROR", "This app could not record the sign-in. Try again, or contact the app's administrator."),
+    ("DATABASE_NOT_MIGRATED", "This app's database is not set up yet. Contact the app's administrator."),
+    ("UNAUTHENTICATED", "You need to be signed in to do that."),
     ("TENANT_NOT_ALLOWED", "Accounts from your organization or account type cannot sign in to this app."),
 ];
 

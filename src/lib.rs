@@ -21,6 +21,7 @@ pub mod random;
 pub mod ratelimit;
 pub mod seal;
 pub mod session;
+pub mod store;
 
 #[cfg(feature = "node")]
 mod binding;

@@ -41,7 +41,11 @@ pub fn level_of(code: &str) -> Level {
         | "PROVIDER_ERROR"
         | "SUBJECT_MISMATCH"
         | "NONCE_MISMATCH"
-        | "ISSUER_MISMATCH" => Level::Error,
+        | "ISSUER_MISMATCH"
+        | "DATABASE_UNAVAILABLE"
+        | "DATABASE_ERROR"
+        | "DATABASE_NOT_MIGRATED"
+        | "DATABASE_MIGRATION_FAILED" => Level::Error,
         "NOT_FOUND" | "METHOD_NOT_ALLOWED" => Level::Debug,
         _ => Level::Warn,
     }

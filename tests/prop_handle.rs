@@ -177,7 +177,7 @@ prop_compose! {
             let sep = if url.contains('?') { '&' } else { '?' };
             url = format!("{url}{sep}code=c&state={}", seeds_base().state);
         }
-        Request { method, url, host, secure, cookie, origin, forwarded_host, forwarded_proto, forwarded, content_type, csrf_token, body, body_too_large: false, ip: None, forwarded_for: None }
+        Request { method, url, host, secure, cookie, origin, forwarded_host, forwarded_proto, forwarded, content_type, csrf_token, body, body_too_large: false, ..Default::default() }
     }
 }
 

@@ -15,6 +15,7 @@ use subtle::ConstantTimeEq;
 
 mod identity;
 
+use super::sign_in_user::{self, Identity};
 use super::{body_fields, error_redirect};
 use crate::auth::{Auth, ProviderRuntime};
 use crate::clock;
@@ -82,7 +83,7 @@ pub async fn run(auth: &Auth, ctx: &Context<'_>, req: &Request, p: &ProviderRunt
             return error_redirect(auth, ctx, e.code, false).with_provider_log(&e, provider())
         }
     };
-    match complete(auth, ctx, &params, p, &flow).await {
+    match complete(auth, ctx, req, &params, p, &flow).await {
         Ok(resp) => resp,
         // The flow was this response's: it is spent, so its cookie is cleared.
         Err(e) => error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider()),
@@ -160,6 +161,7 @@ pub fn check_response(params: &Params, flow: &Flow, endpoints: &Endpoints) -> Re
 async fn complete(
     auth: &Auth,
     ctx: &Context<'_>,
+    req: &Request,
     params: &Params,
     p: &ProviderRuntime,
     flow: &Flow,
@@ -183,19 +185,57 @@ async fn complete(
     let (user, raw_profile) = profile(auth, p, &endpoints, &token, claims.as_ref(), params).await?;
     let account = account_of(p, &endpoints, &token, &user);
     let target = safe_redirect(&flow.redirect_to, &ctx.origin, &auth.config.trusted_origins);
+    let link_user = flow.link_user.as_deref();
+    let who = Identity {
+        provider: &p.spec.id,
+        kind: &account.kind,
+        user: &user,
+    };
     if auth.config.hooks.hand_off(&p.spec.id) {
-        return Ok(hand_off(auth, &user, account, raw_profile, target, ctx));
+        // With a database the hooks learn the user's id and whether it is new.
+        let plan = match &auth.store {
+            Some(store) => Some(sign_in_user::plan(auth, store, &who, link_user).await?),
+            None => None,
+        };
+        let handed = HandOff {
+            user: &user,
+            account,
+            raw_profile,
+            target,
+            plan: plan.as_ref(),
+            link_user,
+        };
+        return Ok(hand_off(auth, handed, ctx));
     }
     let user_json = serde_json::to_string(&user).unwrap_or_default();
-    signed_in(
-        auth,
-        ctx,
-        &p.spec.id,
-        user_json,
-        String::new(),
-        Some(&account),
-        &target,
-    )
+    match &auth.store {
+        Some(store) => {
+            let done = sign_in_user::commit(auth, store, ctx, req, &who, link_user).await?;
+            let user_json = sign_in_user::with_user_id(&user_json, &done.plan.user_id);
+            signed_in_as(
+                auth,
+                ctx,
+                SignedIn {
+                    provider: &p.spec.id,
+                    user_json,
+                    extra_json: String::new(),
+                    account: Some(&account),
+                    target: &target,
+                    handle: Some(done.handle),
+                    events: done.events,
+                },
+            )
+        }
+        None => signed_in(
+            auth,
+            ctx,
+            &p.spec.id,
+            user_json,
+            String::new(),
+            Some(&account),
+            &target,
+        ),
+    }
 }
 
 /// The `account` the app's hooks receive (SPEC §8).
@@ -221,49 +261,64 @@ fn account_of(
     }
 }
 
+/// A verified sign-in on its way to the app's hooks.
+pub struct HandOff<'a> {
+    pub user: &'a User,
+    pub account: Account,
+    pub raw_profile: Value,
+    pub target: String,
+    /// With a database: who the sign-in will be (the hooks get the id and `isNewUser`).
+    pub plan: Option<&'a sign_in_user::Plan>,
+    pub link_user: Option<&'a str>,
+}
+
 /// Hands the verified sign-in to the app's hooks (see `crate::hooks`).
-pub fn hand_off(
-    auth: &Auth,
-    user: &User,
-    account: Account,
-    raw_profile: Value,
-    target: String,
-    ctx: &Context,
-) -> Response {
+pub fn hand_off(auth: &Auth, h: HandOff, ctx: &Context) -> Response {
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
-    struct HandOff<'a> {
+    struct Payload<'a> {
         kind: &'static str,
         ticket: String,
         provider: &'a str,
-        user: &'a User,
+        user: &'a Value,
         account: &'a Account,
         profile: &'a Value,
         redirect_to: &'a str,
         #[serde(rename = "baseURL")]
         base_url: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        is_new_user: Option<bool>,
     }
-    let user_value = serde_json::to_value(user).unwrap_or(Value::Null);
-    let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value);
-    ticket.target = target.clone();
+    let account = h.account;
+    let user_value = serde_json::to_value(h.user).unwrap_or(Value::Null);
+    let mut ticket = Ticket::new(TicketKind::SignIn, &account.provider, user_value.clone());
+    ticket.target = h.target.clone();
     ticket.oidc = account.is_oidc();
-    // The account travels in the ticket only when the core needs it again (token cookie, events).
+    ticket.link_user = h.link_user.map(str::to_string);
+    // The account travels in the ticket only when the core needs it again (token cookie,
+    // events, the database's accounts row).
     let keep_account = auth.config.hooks.events
+        || auth.store.is_some()
         || auth
             .provider(&account.provider)
             .is_some_and(|p| p.tokens.store);
     if keep_account {
         ticket.account = Some(account.clone());
     }
-    let payload = HandOff {
+    let mut shown_user = user_value;
+    if let (Some(plan), Value::Object(m)) = (h.plan, &mut shown_user) {
+        m.insert("id".into(), Value::String(plan.user_id.clone()));
+    }
+    let payload = Payload {
         kind: "signIn",
         ticket: ticket.seal(&auth.config),
         provider: &account.provider,
-        user,
+        user: &shown_user,
         account: &account,
-        profile: &raw_profile,
-        redirect_to: &target,
+        profile: &h.raw_profile,
+        redirect_to: &h.target,
         base_url: ctx.origin.as_str().trim_end_matches('/'),
+        is_new_user: h.plan.map(|p| p.is_new_user),
     };
     Response::hook(serde_json::to_string(&payload).unwrap_or_default())
 }
@@ -279,7 +334,47 @@ pub fn signed_in(
     account: Option<&Account>,
     target: &str,
 ) -> Result<Response> {
-    let session = SessionData::with_fields(user_json, extra_json, &auth.config);
+    signed_in_as(
+        auth,
+        ctx,
+        SignedIn {
+            provider,
+            user_json,
+            extra_json,
+            account,
+            target,
+            handle: None,
+            events: Vec::new(),
+        },
+    )
+}
+
+/// A finished sign-in, ready for its cookies.
+pub struct SignedIn<'a> {
+    pub provider: &'a str,
+    pub user_json: String,
+    pub extra_json: String,
+    pub account: Option<&'a Account>,
+    pub target: &'a str,
+    /// With a database: the session row the cookie names.
+    pub handle: Option<crate::session::SessionHandle>,
+    /// Events of the sign-in itself (`createUser`, `linkAccount`), before `signIn`.
+    pub events: Vec<(&'static str, Value)>,
+}
+
+/// [`signed_in`], with the database's session handle and events when there is one.
+pub fn signed_in_as(auth: &Auth, ctx: &Context, s: SignedIn) -> Result<Response> {
+    let SignedIn {
+        provider,
+        user_json,
+        extra_json,
+        account,
+        target,
+        handle,
+        events,
+    } = s;
+    let mut session = SessionData::with_fields(user_json, extra_json, &auth.config);
+    session.handle = handle;
     let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
     // The spent flow cookie and the CSRF token (rotated at sign-in) are cleared first; the
     // session cookie comes last, so an adapter that keeps only the last Set-Cookie keeps it.
@@ -328,6 +423,9 @@ pub fn signed_in(
         ));
     }
     if auth.config.hooks.events {
+        for (name, payload) in events {
+            resp = resp.with_event(name, payload);
+        }
         let user: Value = serde_json::from_str(&session.user_json).unwrap_or(Value::Null);
         resp = resp.with_event(
             "signIn",

@@ -2,35 +2,131 @@
 
 use serde_json::Value;
 
-use super::callback::signed_in;
+use super::callback::{signed_in, signed_in_as, SignedIn};
 use super::error_redirect;
+use super::sign_in_user::{self, Identity};
 use crate::auth::Auth;
 use crate::error::AuthError;
 use crate::hooks::{apply_session, parse_result, Ticket, TicketKind};
 use crate::http::context::Context;
 use crate::http::redirect::safe_redirect;
+use crate::http::request::Request;
 use crate::http::response::Response;
+use crate::oauth::providers::profile::User;
 use crate::seal::cookies;
 use crate::session;
 
 /// Sign-in: `signIn` may refuse (`ACCESS_DENIED`) or send the user elsewhere (no session);
 /// `session` shapes what is sealed; `redirect` picks the target, which still passes the redirect
 /// rule. A hook that failed ends on the error page with `CALLBACK_ERROR`, without a session.
+/// With a database the sign-in is finished by [`finish_sign_in_async`] (it writes rows).
 pub fn finish_sign_in(auth: &Auth, ctx: &Context, ticket: &str, result: &str) -> Response {
-    match sign_in(auth, ctx, ticket, result) {
-        Ok(resp) => resp,
-        Err((e, provider)) => {
-            error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider)
-        }
-    }
+    let outcome = decide(auth, ctx, ticket, result).and_then(|d| match d {
+        Decision::Done(resp) => Ok(resp),
+        Decision::SignIn(s) => signed_in(
+            auth,
+            ctx,
+            &s.ticket.provider,
+            s.user_json,
+            s.extra_json,
+            s.ticket.account.as_ref(),
+            &s.target,
+        )
+        .map_err(|e| (e, Some(s.ticket.provider.clone()))),
+    });
+    outcome.unwrap_or_else(|(e, provider)| {
+        error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider)
+    })
 }
 
-fn sign_in(
+/// [`finish_sign_in`] with a database: the user, account and session rows are written first.
+pub async fn finish_sign_in_async(
+    auth: &Auth,
+    ctx: &Context<'_>,
+    req: &Request,
+    ticket: &str,
+    result: &str,
+) -> Response {
+    let outcome = match decide(auth, ctx, ticket, result) {
+        Ok(Decision::Done(resp)) => Ok(resp),
+        Ok(Decision::SignIn(s)) => with_store(auth, ctx, req, *s).await,
+        Err(e) => Err(e),
+    };
+    outcome.unwrap_or_else(|(e, provider)| {
+        error_redirect(auth, ctx, e.code, true).with_provider_log(&e, provider)
+    })
+}
+
+async fn with_store(
+    auth: &Auth,
+    ctx: &Context<'_>,
+    req: &Request,
+    s: Approved,
+) -> Result<Response, (AuthError, Option<String>)> {
+    let provider = s.ticket.provider.clone();
+    let fail = |e: AuthError| (e, Some(provider.clone()));
+    let Some(store) = &auth.store else {
+        return Err(fail(AuthError::new(
+            "DATABASE_ERROR",
+            "No database is configured.",
+        )));
+    };
+    let user: User = serde_json::from_value(s.ticket.user.clone()).map_err(|_| {
+        fail(AuthError::new(
+            "CALLBACK_ERROR",
+            "The sign-in's user is not valid.",
+        ))
+    })?;
+    let kind = s
+        .ticket
+        .account
+        .as_ref()
+        .map(|a| a.kind.clone())
+        .unwrap_or_else(|| if s.ticket.oidc { "oidc" } else { "oauth" }.to_string());
+    let who = Identity {
+        provider: &provider,
+        kind: &kind,
+        user: &user,
+    };
+    let done = sign_in_user::commit(auth, store, ctx, req, &who, s.ticket.link_user.as_deref())
+        .await
+        .map_err(fail)?;
+    signed_in_as(
+        auth,
+        ctx,
+        SignedIn {
+            provider: &provider,
+            user_json: sign_in_user::with_user_id(&s.user_json, &done.plan.user_id),
+            extra_json: s.extra_json,
+            account: s.ticket.account.as_ref(),
+            target: &s.target,
+            handle: Some(done.handle),
+            events: done.events,
+        },
+    )
+    .map_err(fail)
+}
+
+/// A sign-in the hooks let through, with what they shaped.
+struct Approved {
+    ticket: Ticket,
+    user_json: String,
+    extra_json: String,
+    target: String,
+}
+
+enum Decision {
+    /// Answered already (`signIn` returned a path).
+    Done(Response),
+    SignIn(Box<Approved>),
+}
+
+fn decide(
     auth: &Auth,
     ctx: &Context,
     ticket: &str,
     result: &str,
-) -> Result<Response, (AuthError, Option<String>)> {
+) -> Result<Decision, (AuthError, Option<String>)> {
     let ticket = Ticket::open(&auth.config, TicketKind::SignIn, ticket).map_err(|e| (e, None))?;
     let provider = Some(ticket.provider.clone());
     let fail = |e: AuthError| (e, provider.clone());
@@ -52,7 +148,7 @@ fn sign_in(
         }
         Some(Value::String(to)) => {
             let target = safe_redirect(&to, &ctx.origin, trusted);
-            return Ok(elsewhere(ctx, &target));
+            return Ok(Decision::Done(elsewhere(ctx, &target)));
         }
         Some(_) => {
             return Err(fail(AuthError::new(
@@ -75,16 +171,12 @@ fn sign_in(
         (true, Some(Value::String(url))) => safe_redirect(url, &ctx.origin, trusted),
         _ => ticket.target.clone(),
     };
-    signed_in(
-        auth,
-        ctx,
-        &ticket.provider,
+    Ok(Decision::SignIn(Box::new(Approved {
+        ticket,
         user_json,
         extra_json,
-        ticket.account.as_ref(),
-        &target,
-    )
-    .map_err(fail)
+        target,
+    })))
 }
 
 /// `callbacks.signIn` returned a path: go there, without a session (the flow is spent).

@@ -29,10 +29,10 @@ fn wants_json(ctx: &Context) -> bool {
 /// A failure before leaving for the provider: JSON for `redirect=false`, else the error page.
 pub fn failure(auth: &Auth, ctx: &Context, e: &AuthError) -> Response {
     if wants_json(ctx) {
-        let status = if e.code == "UNKNOWN_PROVIDER" {
-            404
-        } else {
-            424
+        let status = match e.code {
+            "UNKNOWN_PROVIDER" => 404,
+            "LINK_NEEDS_SESSION" => 401,
+            _ => 424,
         };
         Response::error(status, e.code, &e.message)
     } else {
@@ -73,6 +73,24 @@ pub fn run(auth: &Auth, ctx: &Context, p: &ProviderRuntime) -> Response {
         .or_else(|| ctx.query("callbackUrl"))
         .map(|t| safe_redirect(&t, &ctx.origin, &auth.config.trusted_origins))
         .unwrap_or_else(|| "/".into());
+    // `signIn(provider, { link: true })`: the new account joins the signed-in user.
+    let link_user = if ctx.query("link").is_some_and(|v| v == "true") {
+        match super::sign_in_user::session_user_id(auth, ctx) {
+            Some(user_id) => Some(user_id),
+            None => {
+                return failure(
+                    auth,
+                    ctx,
+                    &AuthError::new(
+                        "LINK_NEEDS_SESSION",
+                        "Linking an account needs a signed-in user and a database: sign in first, then link.",
+                    ),
+                )
+            }
+        }
+    } else {
+        None
+    };
     let Ok(redirect_url) = RedirectUrl::new(callback_url(auth, ctx, id)) else {
         return failure(
             auth,
@@ -117,6 +135,7 @@ pub fn run(auth: &Auth, ctx: &Context, p: &ProviderRuntime) -> Response {
         nonce,
         redirect_to: target,
         exp: clock::now() + FLOW_MAX_AGE,
+        link_user,
     };
     // A form_post provider (Apple) returns with a cross-site POST, which carries no
     // SameSite=Lax cookie: its flow cookie is SameSite=None (Secure, so https only; on plain http

@@ -108,6 +108,39 @@ pub fn run<'a>(
     Ok(respond(auth, ctx, &ask, None))
 }
 
+/// Sign-out with a database: the same answer as without, then the session's row is deleted
+/// (and its revocation announced to every instance). A database that cannot be reached does
+/// not stop the sign-out: this browser's cookie is cleared either way, and the failure logged.
+pub async fn run_with_store(auth: &Auth, ctx: &Context<'_>, req: &Request) -> Response {
+    let fields = body_fields(req.body.as_deref());
+    if let Some(refusal) = super::csrf::verify(auth, ctx, req, field(&fields, "csrfToken")) {
+        return refusal;
+    }
+    let handle =
+        session::read(&auth.config, &ctx.cookies, &ctx.names.session).and_then(|s| s.handle);
+    let resp = match run(auth, ctx, req) {
+        Ok(resp) => resp,
+        Err(p) => run_async(auth, ctx, req, p).await,
+    };
+    match (&auth.store, handle) {
+        (Some(store), Some(h)) => {
+            match store
+                .revoke_sessions(crate::store::sessions::Revoke::BySecret(&h.secret))
+                .await
+            {
+                Ok(_) => resp,
+                Err(e) => resp.with_log(crate::log::LogEntry::new(
+                    crate::log::Level::Error,
+                    e.code,
+                    "Signed out this browser, but its session row could not be deleted; it ends at its expiry.",
+                    None,
+                )),
+            }
+        }
+        _ => resp,
+    }
+}
+
 /// Sign-out after revoking the stored tokens (bounded by the outbound timeout; failures do not
 /// stop the sign-out) and, for `federated`, discovering the end-session endpoint.
 pub async fn run_async(

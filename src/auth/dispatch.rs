@@ -20,6 +20,8 @@ enum NeedsNetwork<'p> {
     Discovery(&'p ProviderRuntime),
     /// A sign-out that revokes stored tokens, or needs the provider's end-session endpoint.
     SignOut(&'p ProviderRuntime),
+    /// A request that reads or writes the database (sign-out's row, the sessions endpoints).
+    Store,
 }
 
 impl Auth {
@@ -57,6 +59,11 @@ impl Auth {
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
+            Err(NeedsNetwork::Store) => match r {
+                Route::Sessions => actions::sessions::run_list(self, &ctx).await,
+                Route::SessionsRevoke => actions::sessions::run_revoke(self, &ctx, req).await,
+                _ => actions::signout::run_with_store(self, &ctx, req).await,
+            },
         };
         self.finish(req, resp)
     }
@@ -137,6 +144,14 @@ impl Auth {
             }
             Route::Session => actions::session::run(self, ctx),
             Route::CsrfToken => actions::csrf::run(self, ctx),
+            Route::SignOut | Route::Sessions | Route::SessionsRevoke if self.store.is_some() => {
+                return Err(NeedsNetwork::Store)
+            }
+            Route::Sessions | Route::SessionsRevoke => Response::error(
+                404,
+                "DATABASE_REQUIRED",
+                "Sessions are listed only with a database (`database` in createAuth).",
+            ),
             Route::SignOut => match actions::signout::run(self, ctx, req) {
                 Ok(resp) => resp,
                 Err(p) => return Err(NeedsNetwork::SignOut(p)),
@@ -173,13 +188,35 @@ impl Auth {
 
     /// Completes a sign-in or session update after the app's hooks ran: `req` is the request
     /// that was handed off, `ticket` the sealed hand-off, `result` the hooks' results (JSON).
-    pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Response {
+    /// With a database a sign-in writes rows: `None`, and [`Auth::finish_hooks_async`] finishes.
+    pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Option<Response> {
+        if self.store.is_some() {
+            if let Ok((_, Route::Callback(_))) = self.prepare(req) {
+                return None;
+            }
+        }
         let resp = match self.prepare(req) {
             Ok((ctx, Route::Callback(_))) => {
                 actions::hooked::finish_sign_in(self, &ctx, ticket, result)
             }
             Ok((ctx, Route::Session)) => actions::hooked::finish_update(self, &ctx, ticket, result),
             Ok(_) => Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here."),
+            Err(resp) => *resp,
+        };
+        Some(self.finish(req, resp))
+    }
+
+    /// The sign-in after the app's hooks, with a database (user, account and session rows).
+    pub async fn finish_hooks_async(&self, req: &Request, ticket: &str, result: &str) -> Response {
+        let resp = match self.prepare(req) {
+            Ok((ctx, Route::Callback(_))) => {
+                actions::hooked::finish_sign_in_async(self, &ctx, req, ticket, result).await
+            }
+            Ok(_) => {
+                return self.finish_hooks(req, ticket, result).unwrap_or_else(|| {
+                    Response::error(400, "BAD_REQUEST", "Nothing waits for hooks here.")
+                })
+            }
             Err(resp) => *resp,
         };
         self.finish(req, resp)

@@ -19,6 +19,7 @@ use crate::session::{self, SessionData, SIGNED_OUT_JSON};
 
 pub use crate::oauth::runtime::ProviderRuntime;
 
+pub mod api;
 mod dispatch;
 mod host_check;
 
@@ -40,6 +41,8 @@ pub struct Auth {
     pub limiter: Option<RateLimiter>,
     /// Whether the sign-in host warning was given (see `host_check`).
     host_warned: std::sync::atomic::AtomicBool,
+    /// The user store (SPEC §11), when `database` is configured; nothing connects until used.
+    pub store: Option<Arc<crate::store::Store>>,
 }
 
 impl Auth {
@@ -51,12 +54,33 @@ impl Auth {
             .zip(&config.token_options)
             .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens))
             .collect();
+        let store = config.database.clone().map(|d| {
+            Arc::new(
+                crate::store::Store::new(d)
+                    .with_max_life(config.max_duration)
+                    .with_revocations(config.revocations.clone()),
+            )
+        });
         let limiter = config
             .rate_limit
             .clone()
-            .map(|rl| RateLimiter::new(rl, &config.cookie_prefix, config.trusted_proxy_headers))
+            .map(|rl| {
+                let table = store.clone().map(|s| {
+                    Box::new(crate::store::rate_limits::RateLimitTable::new(
+                        s,
+                        rl.timeout_ms,
+                    )) as Box<dyn crate::ratelimit::store::Store>
+                });
+                RateLimiter::new(
+                    rl,
+                    &config.cookie_prefix,
+                    config.trusted_proxy_headers,
+                    table,
+                )
+            })
             .transpose()?;
         Ok(Auth {
+            store,
             limiter,
             host_warned: Default::default(),
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
@@ -84,16 +108,24 @@ impl Auth {
     /// says which scheme the app uses (no `baseURL`, no trusted proxy header), each name is tried
     /// with its own associated data, so a value sealed for one name never opens as the other.
     pub fn session_json(&self, cookie: Option<&str>, forwarded_proto: Option<&str>) -> String {
+        match self.session_from_header(cookie, forwarded_proto) {
+            Some(s) => s.to_json(),
+            None => SIGNED_OUT_JSON.to_string(),
+        }
+    }
+
+    /// The session a Cookie header holds, as `api.getSession` reads it (no I/O).
+    pub fn session_from_header(
+        &self,
+        cookie: Option<&str>,
+        forwarded_proto: Option<&str>,
+    ) -> Option<SessionData> {
         let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
         let c = &self.config;
-        let found = match session_scheme(c, forwarded_proto) {
+        match session_scheme(c, forwarded_proto) {
             Some(secure) => session::read(c, &cookies, &c.names(secure).session),
             None => session::read(c, &cookies, &c.names_https.session)
                 .or_else(|| session::read(c, &cookies, &c.names_http.session)),
-        };
-        match found {
-            Some(s) => s.to_json(),
-            None => SIGNED_OUT_JSON.to_string(),
         }
     }
 
@@ -106,7 +138,15 @@ impl Auth {
                 "sealSessionForTesting mints sessions without a sign-in and does not work when NODE_ENV is production.",
             ));
         }
-        let data = SessionData::new(&user.bounded()?, &self.config);
+        let mut data = SessionData::new(&user.bounded()?, &self.config);
+        if self.store.is_some() {
+            // With a database a session names a row; this one has none, so it can be read but
+            // never listed or revoked.
+            data.handle = Some(session::SessionHandle {
+                id: crate::random::bytes(16).try_into().unwrap_or_default(),
+                secret: crate::random::bytes(32).try_into().unwrap_or([0; 32]),
+            });
+        }
         let names = self.config.names(secure);
         let empty = RequestCookies::parse(None);
         Ok(crate::seal::cookies::set_chunked(

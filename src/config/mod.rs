@@ -85,6 +85,10 @@ pub struct ConfigInput {
     pub hooks: Hooks,
     /// SPEC §13 (see `ratelimit::config`).
     pub rate_limit: Option<RateLimitInput>,
+    /// SPEC §11: the user store (`"sqlite:…"`, `"postgres://…"`, or `{ url, tablePrefix, migrate }`).
+    pub database: Option<crate::store::DatabaseInput>,
+    #[serde(default)]
+    pub account: crate::store::config::AccountInput,
 }
 
 /// What `createAuth` receives from JS: the config and the environment variables it may read.
@@ -125,6 +129,13 @@ pub struct Config {
     /// `None`: rate limiting is off (the default outside production).
     pub rate_limit: Option<RateLimitConfig>,
     pub warnings: Vec<String>,
+    /// The user store, when `database` (or `AURA_AUTH_DATABASE_URL`) is set.
+    pub database: Option<crate::store::DatabaseConfig>,
+    /// Providers whose verified emails link to an existing user with that email.
+    pub trusted_providers: Vec<String>,
+    /// With a database: the revoked sessions every session read checks (kept current by the
+    /// store; see `store::revocations`).
+    pub revocations: Option<std::sync::Arc<crate::store::revocations::Revocations>>,
 }
 
 fn env_value<'a>(env: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
@@ -335,8 +346,32 @@ impl Config {
             c.trusted_proxy_headers,
             &mut warnings,
         )?;
+        let database = crate::store::DatabaseConfig::from_input(
+            c.database,
+            env_value(&env, crate::store::config::ENV_NAME),
+        )?;
+        if database.is_none()
+            && rate_limit
+                .as_ref()
+                .is_some_and(|r| r.storage == crate::ratelimit::config::Storage::Database)
+        {
+            return Err(crate::ratelimit::config::needs_database());
+        }
+        let trusted_providers = c.account.linking.trusted_providers;
+        if let Some(unknown) = trusted_providers
+            .iter()
+            .find(|id| !providers_out.iter().any(|p| &p.id == *id))
+        {
+            return Err(AuthError::new(
+                "INVALID_ACCOUNT_LINKING",
+                format!("account.linking.trustedProviders names `{unknown}`, which is not a configured provider."),
+            ));
+        }
 
         Ok(Config {
+            revocations: database.as_ref().map(|_| Default::default()),
+            database,
+            trusted_providers,
             base_path,
             base_origin,
             keys: Keyring::new(&secrets, &salt),

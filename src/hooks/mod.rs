@@ -17,7 +17,7 @@ use crate::oauth::providers::profile::User;
 use crate::seal::crypto::{associated_data, Purpose};
 
 /// The user fields that come from the provider only: a hook's copy of them is ignored.
-const IDENTITY: &[&str] = &["sub", "provider", "email", "emailVerified"];
+const IDENTITY: &[&str] = &["id", "sub", "provider", "email", "emailVerified"];
 
 const TICKET_TTL: u64 = 60;
 
@@ -49,6 +49,9 @@ pub struct Ticket {
     /// Sign-in: the (already checked) redirect target.
     #[serde(default)]
     pub target: String,
+    /// Sign-in with a database: the signed-in user a `link: true` sign-in joins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_user: Option<String>,
     pub exp: u64,
 }
 
@@ -73,6 +76,7 @@ impl Ticket {
             account: None,
             oidc: false,
             target: String::new(),
+            link_user: None,
             exp: clock::now() + TICKET_TTL,
         }
     }

@@ -19,6 +19,8 @@ pub struct Request {
     pub ip: Option<String>,
     /// `X-Forwarded-For`, every value joined with `,` (read only with `trustedProxyHeaders`).
     pub forwarded_for: Option<String>,
+    /// Shown in a user's list of sessions (SPEC §11); never trusted.
+    pub user_agent: Option<String>,
     pub content_type: Option<String>,
     pub csrf_token: Option<String>,
     pub body: Option<String>,

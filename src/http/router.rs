@@ -9,12 +9,15 @@ pub enum Route {
     SignOut,
     Providers,
     Error,
+    /// With a database: the signed-in user's sessions, and ending them.
+    Sessions,
+    SessionsRevoke,
 }
 
 impl Route {
     pub fn methods(&self) -> &'static [&'static str] {
         match self {
-            Route::SignOut => &["POST"],
+            Route::SignOut | Route::SessionsRevoke => &["POST"],
             Route::Session => &["GET", "HEAD", "POST"],
             _ => &["GET", "HEAD"],
         }
@@ -41,6 +44,8 @@ pub fn route(base_path: &str, path: &str) -> Option<Route> {
         ("signOut", None) => Some(Route::SignOut),
         ("providers", None) => Some(Route::Providers),
         ("error", None) => Some(Route::Error),
+        ("sessions", None) => Some(Route::Sessions),
+        ("sessions", Some("revoke")) => Some(Route::SessionsRevoke),
         _ => None,
     }
 }

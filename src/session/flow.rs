@@ -19,6 +19,9 @@ pub struct Flow {
     pub nonce: Option<String>,
     pub redirect_to: String,
     pub exp: u64,
+    /// `signIn(provider, { link: true })`: the signed-in user the new account joins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_user: Option<String>,
 }
 
 impl Flow {

@@ -27,9 +27,30 @@ pub struct SessionData {
     pub exp: u64,
     /// When the user signed in, seconds: `session.maxDuration` counts from here.
     pub auth_time: u64,
+    /// With a database (SPEC §11): which session row this is, so a read can check the
+    /// revocation view and sign-out can delete the row. `None` in stateless mode.
+    pub handle: Option<SessionHandle>,
+}
+
+/// A database session's reference, sealed in the cookie: the row's public id and the secret
+/// whose hash the row stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionHandle {
+    pub id: crate::store::revocations::SessionKey,
+    pub secret: [u8; 32],
+}
+
+impl SessionHandle {
+    /// The public id as the store writes it.
+    pub fn public_id(&self) -> String {
+        crate::seal::b64::encode(&self.id)
+    }
 }
 
 const FORMAT_V2: u8 = 2;
+/// V2 plus a session handle (16-byte id, 32-byte secret) between the header and the user JSON.
+const FORMAT_V3: u8 = 3;
+const HANDLE_LEN: usize = 48;
 /// Version, iat, exp, sign-in time, then the user JSON's length (u32): the rest is `extra_json`.
 const HEADER_LEN: usize = 29;
 
@@ -44,6 +65,7 @@ impl SessionData {
             iat: now,
             exp: expiry(config, now, now),
             auth_time: now,
+            handle: None,
         }
     }
 
@@ -56,6 +78,7 @@ impl SessionData {
             iat: now,
             exp: expiry(config, now, now),
             auth_time: now,
+            handle: None,
         }
     }
 
@@ -68,17 +91,27 @@ impl SessionData {
             iat: now,
             exp: expiry(config, now, self.auth_time),
             auth_time: self.auth_time,
+            handle: self.handle.clone(),
         }
     }
 
     pub fn seal(&self, config: &Config, name: &CookieName) -> String {
-        let mut plain =
-            Vec::with_capacity(HEADER_LEN + self.user_json.len() + self.extra_json.len());
-        plain.push(FORMAT_V2);
+        let mut plain = Vec::with_capacity(
+            HEADER_LEN + HANDLE_LEN + self.user_json.len() + self.extra_json.len(),
+        );
+        plain.push(if self.handle.is_some() {
+            FORMAT_V3
+        } else {
+            FORMAT_V2
+        });
         plain.extend_from_slice(&self.iat.to_be_bytes());
         plain.extend_from_slice(&self.exp.to_be_bytes());
         plain.extend_from_slice(&self.auth_time.to_be_bytes());
         plain.extend_from_slice(&(self.user_json.len() as u32).to_be_bytes());
+        if let Some(h) = &self.handle {
+            plain.extend_from_slice(&h.id);
+            plain.extend_from_slice(&h.secret);
+        }
         plain.extend_from_slice(self.user_json.as_bytes());
         plain.extend_from_slice(self.extra_json.as_bytes());
         config.keys.seal(Purpose::Session, name.aad(), &plain)
@@ -101,9 +134,10 @@ impl SessionData {
     /// `maxAge` and `maxDuration` apply, so lowering them ends sessions already issued.
     pub fn open(config: &Config, name: &CookieName, token: &str) -> Option<SessionData> {
         let mut plain = config.keys.open(Purpose::Session, name.aad(), token)?;
-        if plain.len() <= HEADER_LEN || plain[0] != FORMAT_V2 {
+        if plain.len() <= HEADER_LEN || !matches!(plain[0], FORMAT_V2 | FORMAT_V3) {
             return None;
         }
+        let with_handle = plain[0] == FORMAT_V3;
         let iat = u64::from_be_bytes(plain[1..9].try_into().ok()?);
         let exp = u64::from_be_bytes(plain[9..17].try_into().ok()?);
         let auth_time = u64::from_be_bytes(plain[17..25].try_into().ok()?);
@@ -113,10 +147,20 @@ impl SessionData {
         if exp <= now || iat > now + 60 || auth_time > iat {
             return None;
         }
-        if user_len > plain.len() - HEADER_LEN {
+        let handle = if with_handle {
+            let h = plain.get(HEADER_LEN..HEADER_LEN + HANDLE_LEN)?;
+            Some(SessionHandle {
+                id: h[..16].try_into().ok()?,
+                secret: h[16..].try_into().ok()?,
+            })
+        } else {
+            None
+        };
+        let start = HEADER_LEN + if with_handle { HANDLE_LEN } else { 0 };
+        if plain.len() < start || user_len > plain.len() - start {
             return None;
         }
-        plain.drain(..HEADER_LEN);
+        plain.drain(..start);
         let extra = plain.split_off(user_len);
         let user_json = String::from_utf8(plain).ok()?;
         let extra_json = String::from_utf8(extra).ok()?;
@@ -126,6 +170,7 @@ impl SessionData {
             iat,
             exp,
             auth_time,
+            handle,
         })
     }
 
@@ -144,6 +189,7 @@ impl SessionData {
             iat: now,
             exp: expiry(config, now, self.auth_time),
             auth_time: self.auth_time,
+            handle: self.handle.clone(),
         })
     }
 
@@ -181,10 +227,17 @@ fn expiry(config: &Config, iat: u64, auth_time: u64) -> u64 {
         .min(auth_time.saturating_add(config.max_duration))
 }
 
-/// Reads the session from the request's cookies under `name` (whole or chunked).
+/// Reads the session from the request's cookies under `name` (whole or chunked). With a
+/// database, a session must name its row and that row must not be revoked (the in-memory
+/// view: no I/O); a cookie from before the database was configured reads as signed out.
 pub fn read(config: &Config, cookies: &RequestCookies, name: &CookieName) -> Option<SessionData> {
     let token = cookies.chunked(name)?;
-    SessionData::open(config, name, &token)
+    let session = SessionData::open(config, name, &token)?;
+    match (&config.revocations, &session.handle) {
+        (None, _) => Some(session),
+        (Some(view), Some(h)) if !view.is_revoked(&h.id) => Some(session),
+        (Some(_), _) => None,
+    }
 }
 
 #[cfg(test)]
