@@ -242,7 +242,7 @@ export interface RateLimitConfig {
   /** Per path under basePath (`"/signIn/email"`, `"/callback/*"`): a rule, or `false` for no limit. */
   rules?: Record<string, RateLimitRule | false>
   /** "memory" (default) or a Redis/Valkey URL ("redis://…", "rediss://…"). Env: AURA_AUTH_RATE_LIMIT_URL. */
-  storage?: "memory" | "database" | `redis://${string}` | `rediss://${string}`
+  storage?: "memory" | "database" | (string & {})
   /** When the store cannot count: "allow" (default; logged once per outage) or "deny" (503). */
   onStoreError?: "allow" | "deny"
   /** With trustedProxyHeaders: how many proxies append to X-Forwarded-For (default 1). */
