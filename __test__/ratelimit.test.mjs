@@ -10,6 +10,10 @@ import assert from "node:assert/strict"
 import { lib, startApp, SECRET, SALT } from "./helpers/world.mjs"
 import { startRedis } from "./fixtures/redis.mjs"
 import { getFreePort } from "./fixtures/free-port.mjs"
+import { mkdtempSync, rmSync, chownSync, readdirSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import { tmpdir } from "node:os"
+import path from "node:path"
 
 const GITHUB = { id: "github", clientId: "rl-client", clientSecret: "rl-secret" }
 
@@ -150,7 +154,7 @@ describe("SPEC §13 defaults and refusals", () => {
     assert.throws(make({ rules: { "signIn/email": { max: 1 } } }), code("INVALID_RATE_LIMIT"))
     assert.throws(make({ rules: { "/signIn/email": { by: ["cookie"] } } }), code("INVALID_CONFIG"))
     assert.throws(make({ storage: "mysql://localhost" }), code("INVALID_RATE_LIMIT"))
-    assert.throws(make({ storage: "database" }), (e) => code("RATE_LIMIT_STORAGE_UNAVAILABLE")(e) && /not available yet/.test(e.message))
+    assert.throws(make({ enabled: true, storage: "database" }), (e) => code("RATE_LIMIT_STORAGE_UNAVAILABLE")(e) && /configure `database`/.test(e.message))
     assert.throws(make({ onStoreError: "explode" }), code("INVALID_CONFIG"))
     assert.throws(make({ proxies: 0 }), code("INVALID_RATE_LIMIT"))
     assert.throws(make({ nope: 1 }), code("INVALID_CONFIG"))
@@ -324,6 +328,80 @@ describe("SPEC §13 Redis: one budget across instances", () => {
       assert.equal((await get(`${a.base}/session`)).status, 200, "reads never touch the store")
     } finally {
       await a.close()
+    }
+  })
+})
+
+describe("SPEC §13 database storage (the user store's rate_limits table, migration 0004)", () => {
+  test("rate limit: two instances on one SQLite file share one budget", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "aura-rl-db-"))
+    const database = `sqlite:${path.join(dir, "auth.db")}`
+    const a = await app({ enabled: true, max: 4, storage: "database" }, { extra: { database } })
+    const b = await app({ enabled: true, max: 4, storage: "database" }, { extra: { database } })
+    try {
+      const got = await statuses(7, (i) => get(`${(i % 2 ? a : b).base}/csrfToken`))
+      assert.deepEqual(got, [200, 200, 200, 200, 429, 429, 429])
+      const limited = await get(`${a.base}/providers`)
+      assert.equal(limited.status, 429)
+      assert.ok(Number(limited.headers.get("retry-after")) >= 1)
+      // Concurrent requests on both are each counted once (one upsert per request).
+      const rule = { enabled: true, rules: { "/signIn/*": { window: 60, max: 6 } }, storage: "database" }
+      const c = await app(rule, { extra: { database } })
+      const d = await app(rule, { extra: { database } })
+      try {
+        const all = await Promise.all(Array.from({ length: 20 }, (_, i) => get(`${(i % 2 ? c : d).base}/signIn/github?redirect=false`)))
+        assert.equal(all.filter((r) => r.status === 200).length, 6)
+        assert.equal(all.filter((r) => r.status === 429).length, 14)
+      } finally {
+        await Promise.all([c.close(), d.close()])
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()])
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+/**
+ * A throwaway Postgres on 127.0.0.1 and a free port (Debian's postgresql, run as the `postgres`
+ * user when this process is root, as CI is), fsync off; stop() ends it and removes its files.
+ */
+async function startPostgres() {
+  const bin = path.join("/usr/lib/postgresql", readdirSync("/usr/lib/postgresql").sort().at(-1), "bin")
+  const dir = mkdtempSync(path.join(tmpdir(), "aura-rl-pg-"))
+  const asPg = (cmd, args) =>
+    process.getuid() === 0 ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { stdio: "pipe" }) : execFileSync(path.join(bin, cmd), args, { stdio: "pipe" })
+  if (process.getuid() === 0) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), Number(execFileSync("id", ["-g", "postgres"]).toString().trim()))
+  const data = path.join(dir, "data")
+  const port = await getFreePort()
+  asPg("initdb", ["-D", data, "-A", "trust", "-U", "postgres"])
+  asPg("pg_ctl", ["-D", data, "-w", "-l", path.join(dir, "log"), "-o", `-p ${port} -c fsync=off -c listen_addresses=127.0.0.1 -k ${dir}`, "start"])
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        asPg("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  }
+}
+
+describe("SPEC §13 database storage on Postgres", () => {
+  test("rate limit: two instances on one Postgres share one budget, concurrent requests counted once", async () => {
+    const pg = await startPostgres()
+    const rule = { enabled: true, max: 3, rules: { "/signIn/*": { window: 60, max: 6 } }, storage: "database" }
+    const a = await app(rule, { extra: { database: pg.url } })
+    const b = await app(rule, { extra: { database: pg.url } })
+    try {
+      assert.deepEqual(await statuses(5, (i) => get(`${(i % 2 ? a : b).base}/csrfToken`)), [200, 200, 200, 429, 429])
+      const all = await Promise.all(Array.from({ length: 20 }, (_, i) => get(`${(i % 2 ? a : b).base}/signIn/github?redirect=false`)))
+      assert.equal(all.filter((r) => r.status === 200).length, 6)
+      assert.equal(all.filter((r) => r.status === 429).length, 14)
+    } finally {
+      await Promise.all([a.close(), b.close()])
+      pg.stop()
     }
   })
 })

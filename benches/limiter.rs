@@ -16,7 +16,7 @@ fn main() {
     let config = RateLimitConfig::from_input(Some(input), true, None, false, &mut Vec::new())
         .expect("config")
         .expect("enabled");
-    let limiter = RateLimiter::new(config, "aura-auth", false).expect("limiter");
+    let limiter = RateLimiter::new(config, "aura-auth", false, None).expect("limiter");
     let ips: Vec<String> = (0..1000)
         .map(|i| format!("198.51.{}.{}", i / 256, i % 256))
         .collect();

@@ -56,11 +56,6 @@ impl Auth {
             .zip(&config.token_options)
             .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens, config.production))
             .collect();
-        let limiter = config
-            .rate_limit
-            .clone()
-            .map(|rl| RateLimiter::new(rl, &config.cookie_prefix, config.trusted_proxy_headers))
-            .transpose()?;
         let store = config.database.clone().map(|d| {
             Arc::new(
                 crate::store::Store::new(d)
@@ -73,6 +68,24 @@ impl Auth {
             .clone()
             .filter(|_| config.credentials.is_some())
             .map(|s| s as Arc<dyn crate::credentials::store::CredentialStore>);
+        let limiter = config
+            .rate_limit
+            .clone()
+            .map(|rl| {
+                let table = store.clone().map(|s| {
+                    Box::new(crate::store::rate_limits::RateLimitTable::new(
+                        s,
+                        rl.timeout_ms,
+                    )) as Box<dyn crate::ratelimit::store::Store>
+                });
+                RateLimiter::new(
+                    rl,
+                    &config.cookie_prefix,
+                    config.trusted_proxy_headers,
+                    table,
+                )
+            })
+            .transpose()?;
         Ok(Auth {
             limiter,
             credential_store,

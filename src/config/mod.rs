@@ -372,6 +372,13 @@ impl Config {
             .passkeys
             .map(|p| crate::passkeys::config::validate(p, base_origin.as_ref()))
             .transpose()?;
+        if database.is_none()
+            && rate_limit
+                .as_ref()
+                .is_some_and(|r| r.storage == crate::ratelimit::config::Storage::Database)
+        {
+            return Err(crate::ratelimit::config::needs_database());
+        }
         let trusted_providers = c.account.linking.trusted_providers;
         if let Some(unknown) = trusted_providers
             .iter()

@@ -81,6 +81,8 @@ pub struct Rule {
 pub enum Storage {
     Memory,
     Redis(String),
+    /// The user store's `rate_limits` table (needs `database`).
+    Database,
 }
 
 /// The validated `rateLimit`.
@@ -148,13 +150,18 @@ fn check_path(path: &str) -> Result<()> {
     }
 }
 
+/// `storage: "database"` without a `database` to count in.
+pub fn needs_database() -> AuthError {
+    AuthError::new(
+        "RATE_LIMIT_STORAGE_UNAVAILABLE",
+        "rateLimit.storage \"database\" counts in the user store: configure `database` (e.g. \"sqlite:.aura/auth.db\" or a postgres:// URL), or use \"memory\" or a Redis URL.",
+    )
+}
+
 fn storage(text: &str) -> Result<Storage> {
     match text.trim() {
         "memory" => Ok(Storage::Memory),
-        "database" => Err(AuthError::new(
-            "RATE_LIMIT_STORAGE_UNAVAILABLE",
-            "rateLimit.storage \"database\" is not available yet in this version. Use \"memory\" (one instance) or a Redis URL such as \"redis://localhost:6379\" (several instances).",
-        )),
+        "database" => Ok(Storage::Database),
         t => match Url::parse(t) {
             Ok(u) if matches!(u.scheme(), "redis" | "rediss") && u.host().is_some() => {
                 Ok(Storage::Redis(t.to_string()))
@@ -320,8 +327,11 @@ mod tests {
             assert_eq!(parse(bad, true).unwrap_err().code, CODE, "{bad}");
         }
         assert_eq!(
-            parse(r#"{"storage":"database"}"#, true).unwrap_err().code,
-            "RATE_LIMIT_STORAGE_UNAVAILABLE"
+            parse(r#"{"storage":"database"}"#, true)
+                .unwrap()
+                .unwrap()
+                .storage,
+            Storage::Database
         );
         assert!(
             serde_json::from_str::<RateLimitInput>(r#"{"rules":{"/a":{"by":["cookie"]}}}"#)

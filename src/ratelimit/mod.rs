@@ -67,14 +67,17 @@ fn email_key(email: &str) -> Option<String> {
 }
 
 impl RateLimiter {
+    /// `database`: the user store's counters table, for `storage: "database"`.
     pub fn new(
         config: RateLimitConfig,
         cookie_prefix: &str,
         trusted_proxy_headers: bool,
+        database: Option<Box<dyn Store>>,
     ) -> Result<RateLimiter> {
         let store: Box<dyn Store> = match &config.storage {
             Storage::Memory => Box::new(memory::MemoryStore::new(memory::DEFAULT_CAPACITY)),
             Storage::Redis(url) => Box::new(redis::RedisStore::new(url, config.timeout_ms)?),
+            Storage::Database => database.ok_or_else(config::needs_database)?,
         };
         Ok(RateLimiter {
             trusted_proxies: trusted_proxy_headers.then_some(config.proxies),

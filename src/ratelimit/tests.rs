@@ -14,7 +14,7 @@ fn limiter(json: &str, trusted_proxy_headers: bool) -> RateLimiter {
     )
     .unwrap()
     .unwrap();
-    RateLimiter::new(config, "aura-auth", trusted_proxy_headers).unwrap()
+    RateLimiter::new(config, "aura-auth", trusted_proxy_headers, None).unwrap()
 }
 
 fn ask(

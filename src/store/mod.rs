@@ -21,6 +21,7 @@ mod engine;
 pub mod migrate;
 pub mod passkeys;
 mod postgres;
+pub mod rate_limits;
 pub mod revocations;
 pub mod sessions;
 mod sqlite;
