@@ -77,6 +77,18 @@ export interface AuthClient {
    * re-seals the session (403 `UPDATE_NOT_ALLOWED` without that hook). Other tabs refetch.
    */
   updateSession(data: unknown): Promise<UpdateSessionResult>
+  /** `POST signUp/email`. An address already in use gets the same answer (its owner is mailed). */
+  signUpEmail(input: { email: string; password: string; name?: string; redirectTo?: string }, options?: { redirect?: boolean }): Promise<EmailSignInResult>
+  /** `POST signIn/email`: 401 INVALID_CREDENTIALS for an unknown address or a wrong password alike. */
+  signInEmail(input: { email: string; password: string; redirectTo?: string }, options?: { redirect?: boolean }): Promise<EmailSignInResult>
+  /** `POST signIn/magic-link`: mails a sign-in link (15 min, single use). */
+  signInMagicLink(input: { email: string; redirectTo?: string }): Promise<EmailSignInResult>
+  /** `POST password/forgot`: always `{ ok: true }`. */
+  requestPasswordReset(input: { email: string; redirectTo?: string }): Promise<{ ok: true } | { ok: false; error: AuthClientError }>
+  /** `POST password/reset`: sets the password and ends every session of the user. */
+  resetPassword(input: { token: string; password: string }): Promise<{ ok: true } | { ok: false; error: AuthClientError }>
+  /** `POST password/change` (signed in): ends the user's other sessions. */
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ ok: true } | { ok: false; error: AuthClientError }>
   /** With a database: this user's sessions (devices), `current` marking this browser's. */
   listSessions(): Promise<{ ok: true; sessions: ClientSessionInfo[] } | { ok: false; error: AuthClientError }>
   /** Ends one of this user's sessions by its id. */
@@ -96,6 +108,10 @@ export interface ClientSessionInfo {
   provider: string | null
   current: boolean
 }
+
+export type EmailSignInResult =
+  | { ok: true; url: string; verificationRequired?: boolean }
+  | { ok: false; error: AuthClientError }
 
 export type UpdateSessionResult =
   | { ok: true; session: Session | null }

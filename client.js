@@ -245,6 +245,72 @@ function createAuthClient(options) {
     return { ok: true, session }
   }
 
+  /** A CSRF-protected JSON POST to an email endpoint (SPEC §12): { ok: true, json } | { ok: false, error }. */
+  async function post(path, payload) {
+    const csrf = await getCsrfToken()
+    if (!csrf.ok) return { ok: false, error: csrf.error }
+    return request("POST", path, {
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.csrfToken },
+      body: JSON.stringify(payload),
+    })
+  }
+
+  /** Adds `redirectTo` (default: this page) and follows the answer's url unless `redirect: false`. */
+  async function signInLike(path, payload, o, event) {
+    const redirectTo = o.redirectTo !== undefined ? String(o.redirectTo) : defaultRedirectTo()
+    const result = await post(path, redirectTo === undefined ? payload : { ...payload, redirectTo })
+    if (!result.ok) return { ok: false, error: result.error }
+    const url = typeof result.json.url === "string" && result.json.url !== "" ? result.json.url : redirectTo || "/"
+    const out = { ok: true, url }
+    if (result.json.verificationRequired === true) out.verificationRequired = true
+    if (event) notifyOtherTabs(event)
+    if (o.redirect !== false && event && !out.verificationRequired) navigate(url)
+    return out
+  }
+
+  /** `POST signUp/email`: { ok, url, verificationRequired? } (the same answer for an address in use). */
+  function signUpEmail(input, o) {
+    const i = input || {}
+    const payload = { email: String(i.email ?? ""), password: String(i.password ?? "") }
+    if (i.name !== undefined) payload.name = String(i.name)
+    return signInLike("signUp/email", payload, { ...(o || {}), redirectTo: i.redirectTo ?? (o || {}).redirectTo }, "signIn")
+  }
+
+  /** `POST signIn/email`: { ok, url } or { ok: false, error } (401 INVALID_CREDENTIALS, 403 EMAIL_NOT_VERIFIED). */
+  function signInEmail(input, o) {
+    const i = input || {}
+    return signInLike("signIn/email", { email: String(i.email ?? ""), password: String(i.password ?? "") }, { ...(o || {}), redirectTo: i.redirectTo ?? (o || {}).redirectTo }, "signIn")
+  }
+
+  /** `POST signIn/magic-link`: always { ok: true } when the request went through; the link arrives by mail. */
+  function signInMagicLink(input, o) {
+    const i = input || {}
+    return signInLike("signIn/magic-link", { email: String(i.email ?? "") }, { ...(o || {}), redirect: false, redirectTo: i.redirectTo ?? (o || {}).redirectTo }, null)
+  }
+
+  /** `POST password/forgot`: always { ok: true } (nothing says whether the address has an account). */
+  async function requestPasswordReset(input) {
+    const i = input || {}
+    const payload = { email: String(i.email ?? "") }
+    if (i.redirectTo !== undefined) payload.redirectTo = String(i.redirectTo)
+    const result = await post("password/forgot", payload)
+    return result.ok ? { ok: true } : { ok: false, error: result.error }
+  }
+
+  /** `POST password/reset { token, password }`: ends every session of the user. */
+  async function resetPassword(input) {
+    const i = input || {}
+    const result = await post("password/reset", { token: String(i.token ?? ""), password: String(i.password ?? "") })
+    return result.ok ? { ok: true } : { ok: false, error: result.error }
+  }
+
+  /** `POST password/change` (signed in): ends the user's other sessions. */
+  async function changePassword(input) {
+    const i = input || {}
+    const result = await post("password/change", { currentPassword: String(i.currentPassword ?? ""), newPassword: String(i.newPassword ?? "") })
+    return result.ok ? { ok: true } : { ok: false, error: result.error }
+  }
+
   /** With a database: the signed-in user's sessions → { ok: true, sessions } | { ok: false, error }. */
   async function listSessions() {
     const result = await request("GET", "sessions")
@@ -284,6 +350,12 @@ function createAuthClient(options) {
     getSession,
     getCsrfToken,
     updateSession,
+    signUpEmail,
+    signInEmail,
+    signInMagicLink,
+    requestPasswordReset,
+    resetPassword,
+    changePassword,
     listSessions,
     revokeSession,
     revokeOtherSessions,

@@ -100,9 +100,18 @@ function createHooks(config, fail) {
       })
     : config.oauth
 
-  const { callbacks: _c, events: _e, logger: _l, debug: _d, ...rest } = config
+  // email.send (SPEC §12): the function stays here; the core builds every message and decides
+  // who gets one. Delivery is fire and forget, so a slow or failing sender changes no answer.
+  const email = config.email
+  if (email !== undefined && (typeof email !== 'object' || email === null || typeof email.send !== 'function' || Object.keys(email).some((k) => k !== 'send'))) {
+    fail('INVALID_CONFIG', '`email` must be { send: async ({ to, kind, url, subject, text, html }) => { … } }.')
+  }
+  const send = email ? email.send : undefined
+
+  const { callbacks: _c, events: _e, logger: _l, debug: _d, email: _m, ...rest } = config
   const nativeConfig = {
     ...rest,
+    ...(send ? { email: { send: true } } : {}),
     oauth,
     hooks: {
       signIn: typeof callbacks.signIn === 'function',
@@ -144,6 +153,14 @@ function createHooks(config, fail) {
       }
     }
     if (r.events) for (const [name, payload] of JSON.parse(r.events)) emit(name, payload)
+    if (r.emails && send) for (const message of JSON.parse(r.emails)) deliver(message)
+  }
+
+  /** Hands one message to `email.send`, after the answer; a throw, rejection or timeout is logged. */
+  function deliver(message) {
+    Promise.resolve()
+      .then(() => withTimeout('email.send', () => send(message), timeoutMs))
+      .catch(() => report({ log: JSON.stringify([{ level: 'error', code: 'EMAIL_SEND_FAILED', message: `email.send failed for a ${message.kind} message.` }]) }))
   }
 
   /** The core's answer after the hooks; with a database a sign-in finishes asynchronously. */
@@ -204,7 +221,7 @@ function createHooks(config, fail) {
   /** The core's final answer: after the hooks when it handed over, with events and logs reported. */
   async function complete(native, request, r) {
     if (r.hook) r = await settle(native, request, r)
-    if (r.events || r.log) report(r)
+    if (r.events || r.log || r.emails) report(r)
     return r
   }
 

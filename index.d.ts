@@ -288,6 +288,8 @@ export interface AuthConfig {
   logger?: { level?: LogLevel; log?: (entry: LogEntry) => void }
   /** Shorthand for `logger: { level: "debug" }`. */
   debug?: boolean
+  /** Rate limiting (docs/rate-limiting.md). On by default in production, off otherwise. */
+  rateLimit?: RateLimitConfig
   /** Users, accounts and sessions you can end (SPEC §11). Without it, sessions are stateless cookies. */
   database?: DatabaseConfig
   account?: {
@@ -296,6 +298,68 @@ export interface AuthConfig {
       trustedProviders?: string[]
     }
   }
+  /** Email and password (SPEC §12; needs `database`). See docs/email-password.md. */
+  credentials?: CredentialsConfig
+  /** Sign-in links by email (needs `database` and `email.send`). */
+  magicLink?: { enabled?: boolean }
+  /** Delivers the mails the core decides to send (fire and forget; a failure is logged as EMAIL_SEND_FAILED). */
+  email?: { send: (message: EmailMessage) => unknown | Promise<unknown> }
+}
+
+export interface CredentialsConfig {
+  enabled?: boolean
+  /** Default 10 (8 to 128). Passwords are at most 256 bytes. */
+  minPasswordLength?: number
+  /** Sign-in before verifying answers 403 EMAIL_NOT_VERIFIED and mails a new link. Needs `email.send`. */
+  requireEmailVerification?: boolean
+  /** argon2id cost of new hashes; only upward from OWASP's m = 19456 KiB, t = 2, p = 1. Weaker hashes are upgraded at the next sign-in. */
+  argon2?: { memoryKiB?: number; iterations?: number; parallelism?: number }
+  /** The app's page with the "new password" form; reset links point there with `?token=`. Default "/reset-password". */
+  resetPasswordPage?: string
+}
+
+export interface EmailMessage {
+  to: string
+  kind: "verify-email" | "reset-password" | "magic-link" | "email-in-use"
+  url: string
+  subject: string
+  text: string
+  html: string
+}
+
+export interface ImportUserInput {
+  email: string
+  /** bcrypt (`$2a$`/`$2b$`/`$2y$`: Auth0, Clerk, Supabase), Better Auth scrypt (`salt:key` hex) or argon2 PHC. */
+  passwordHash?: string
+  name?: string
+  emailVerified?: boolean
+}
+
+/** One budget: at most `max` requests per `window` seconds, counted per client IP and/or per email. */
+export interface RateLimitRule {
+  window?: number
+  max?: number
+  /** What a count is keyed by: the client IP (IPv6 per /64), the body's `email`, or both. Default ["ip"]. */
+  by?: Array<"ip" | "email">
+}
+
+export interface RateLimitConfig {
+  /** Default: true when NODE_ENV is "production". */
+  enabled?: boolean
+  /** The default budget per client IP for every endpoint without a rule: seconds (default 60). */
+  window?: number
+  /** Requests per window (default 100). */
+  max?: number
+  /** Per path under basePath (`"/signIn/email"`, `"/callback/*"`): a rule, or `false` for no limit. */
+  rules?: Record<string, RateLimitRule | false>
+  /** "memory" (default) or a Redis/Valkey URL ("redis://…", "rediss://…"). Env: AURA_AUTH_RATE_LIMIT_URL. */
+  storage?: "memory" | "database" | (string & {})
+  /** When the store cannot count: "allow" (default; logged once per outage) or "deny" (503). */
+  onStoreError?: "allow" | "deny"
+  /** With trustedProxyHeaders: how many proxies append to X-Forwarded-For (default 1). */
+  proxies?: number
+  /** Bound on each call to a shared store, ms (default 500). */
+  timeoutMs?: number
 }
 
 /** Headers as Node gives them, a Web `Headers`, or a plain record. */
@@ -322,6 +386,12 @@ export interface AuthAPI {
   getAccessToken(providerId: string, options: { req: IncomingMessage; res: ServerResponse }): Promise<AccessTokenResult>
   /** The same for Web handlers: Set-Cookie lines to send come back as `setCookie`. */
   getAccessToken(providerId: string, options: { headers: HeadersInput }): Promise<AccessTokenResult & { setCookie: string[] }>
+  /**
+   * Moves a user here with the password hash another system exported; it is verified at their
+   * first sign-in and replaced by argon2id. Throws `AuraAuthError`: INVALID_EMAIL,
+   * INVALID_PASSWORD_HASH, USER_EXISTS, CREDENTIALS_DISABLED.
+   */
+  importUser(user: ImportUserInput): Promise<{ id: string }>
   /** With a `database`: the caller's sessions. Throws UNAUTHENTICATED, DATABASE_REQUIRED, DATABASE_UNAVAILABLE. */
   listSessions(options: { headers: HeadersInput }): Promise<{ sessions: SessionInfo[] }>
   /** Ends one of the caller's sessions (SESSION_NOT_FOUND when it is not theirs). */

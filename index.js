@@ -31,7 +31,7 @@ function envPrefix(id) {
 }
 
 function collectEnv(config) {
-  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'AURA_AUTH_DATABASE_URL', 'NODE_ENV']
+  const names = ['AURA_AUTH_SECRET', 'AURA_AUTH_SALT', 'AURA_AUTH_URL', 'AURA_AUTH_DATABASE_URL', 'AURA_AUTH_RATE_LIMIT_URL', 'NODE_ENV']
   for (const p of Array.isArray(config.oauth) ? config.oauth : []) {
     const id = typeof p === 'string' ? p : p && typeof p === 'object' ? p.id : undefined
     if (typeof id === 'string') for (const suffix of PROVIDER_ENV_SUFFIXES) names.push(`${envPrefix(id)}_${suffix}`)
@@ -146,6 +146,7 @@ function unavailable(error) {
     panicForTesting: fail,
     hasDatabase: () => false,
     finishHooksAsync: fail,
+    importUser: fail,
     ready: fail,
     apiCall: fail,
   }
@@ -344,6 +345,18 @@ function createAuth(config = {}) {
     return result
   }
   api.getAccessToken = getAccessToken
+
+  /** Moves a user here with their existing password hash (bcrypt, scrypt, argon2): SPEC §12. */
+  api.importUser = async function importUser(user) {
+    let out
+    try {
+      out = JSON.parse(await native.importUser(JSON.stringify(user ?? {})))
+    } catch (e) {
+      throw translateError(e)
+    }
+    if (out.error) throw new AuraAuthError(out.error.code, out.error.message)
+    return out
+  }
 
   const internal = {
     /** Test support: a Cookie header value holding a session for `user`. */

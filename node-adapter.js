@@ -68,8 +68,9 @@ function requestOf(req, method, body) {
     forwardedHost: one(h['x-forwarded-host']),
     forwardedProto: one(h['x-forwarded-proto']),
     forwarded: one(h.forwarded),
+    // The peer address, for per-IP rate limits (X-Forwarded-For counts only with trusted proxies).
     ip: (req.socket && req.socket.remoteAddress) || undefined,
-    forwardedFor: one(h['x-forwarded-for']),
+    forwardedFor: one(h['x-forwarded-for'], ','),
     userAgent: one(h['user-agent']),
     contentType: one(h['content-type']),
     csrfToken: one(h['x-csrf-token']),

@@ -42,6 +42,8 @@ pub struct NativeResponse {
     pub events: Option<String>,
     /// JSON `[{ level, code, message, provider? }, ...]` for the app's logger.
     pub log: Option<String>,
+    /// JSON `[{ to, kind, url, subject, text, html }, ...]` for the app's `email.send`.
+    pub emails: Option<String>,
 }
 
 /// The proxy's decision (SPEC §15): neither field = not guarded (pass); `session` = signed in
@@ -92,6 +94,10 @@ fn to_js(r: Response) -> NativeResponse {
         log: json(
             r.log.is_empty(),
             serde_json::to_string(&r.log).unwrap_or_default(),
+        ),
+        emails: json(
+            r.emails.is_empty(),
+            serde_json::to_string(&r.emails).unwrap_or_default(),
         ),
     }
 }
@@ -222,6 +228,18 @@ impl NativeAuth {
         inner
             .refresh_access_token(&provider, cookie.as_deref(), forwarded_proto.as_deref())
             .await
+    }
+
+    /// `api.importUser`: JSON in; JSON `{ id }`, or `{ error: { code, message } }`.
+    #[napi]
+    pub async fn import_user(&self, input: String) -> String {
+        let inner = self.inner.clone();
+        match inner.import_user(&input).await {
+            Ok(json) => json,
+            Err(e) => {
+                serde_json::json!({ "error": { "code": e.code, "message": e.message } }).to_string()
+            }
+        }
     }
 
     /// The session JSON for a Cookie header.

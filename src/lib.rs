@@ -6,13 +6,14 @@
 //! `protect` (what a proxy, `withSession` and `requireSession` answer) → `auth` (the configured
 //! instance and the dispatcher) → `actions` (one file per endpoint) →
 //! `hooks`, `oauth` (providers, OIDC, tokens), `session` (what a signed-in browser holds) →
-//! `config` → `http` (the web boundary), `seal` (keys, sealing, cookies) → leaves
+//! `config` → `ratelimit` (limiter, client IP, stores), `http` (the web boundary), `seal` (keys, sealing, cookies) → leaves
 //! (`error`, `log`, `clock`, `random`). `docs/DESIGN.md` has the map.
 
 pub mod actions;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod hooks;
 pub mod http;
@@ -20,6 +21,7 @@ pub mod log;
 pub mod oauth;
 pub mod protect;
 pub mod random;
+pub mod ratelimit;
 pub mod seal;
 pub mod session;
 pub mod store;

@@ -120,20 +120,20 @@ async fn with_store(
 }
 
 /// A sign-in the hooks let through, with what they shaped.
-struct Approved {
-    ticket: Ticket,
-    user_json: String,
-    extra_json: String,
-    target: String,
+pub(crate) struct Approved {
+    pub ticket: Ticket,
+    pub user_json: String,
+    pub extra_json: String,
+    pub target: String,
 }
 
-enum Decision {
+pub(crate) enum Decision {
     /// Answered already (`signIn` returned a path).
     Done(Response),
     SignIn(Box<Approved>),
 }
 
-fn decide(
+pub(crate) fn decide(
     auth: &Auth,
     ctx: &Context,
     ticket: &str,

@@ -3,7 +3,7 @@
 //! and the return from the app's hooks (`finish_hooks`, `apply_profile`).
 
 use super::{Auth, ProviderRuntime, MAX_BODY, MAX_URL};
-use crate::actions;
+use crate::actions::{self, limited::Gate};
 use crate::error::{AuthError, Result};
 use crate::hooks::{apply_profile, profile_answer, Ticket, TicketKind};
 use crate::http::context::Context;
@@ -22,26 +22,37 @@ enum NeedsNetwork<'p> {
     SignOut(&'p ProviderRuntime),
     /// A request that reads or writes the database (sign-out's row, the sessions endpoints).
     Store,
+    /// The email endpoints (SPEC §12) wait on the store and on password hashing.
+    Email(crate::http::router::EmailRoute),
 }
 
 impl Auth {
     /// Handles a request without waiting on the network, or returns `None` when it must
-    /// (the callback, or a sign-in before OIDC discovery): then call [`Auth::handle_async`].
+    /// (the callback, a sign-in before OIDC discovery, a shared rate-limit store): then call
+    /// [`Auth::handle_async`] with the same request (it continues what this began).
     pub fn handle(&self, req: &Request) -> Option<Response> {
         match self.prepare(req) {
-            Ok((ctx, r)) => self
-                .run_sync(&ctx, req, &r)
-                .ok()
-                .map(|resp| self.finish(req, resp)),
+            Ok((ctx, r)) => match actions::limited::gate_now(self, &ctx, req, &r) {
+                Gate::Pass => self
+                    .run_sync(&ctx, req, &r)
+                    .ok()
+                    .map(|resp| self.finish(req, resp)),
+                Gate::Stop(resp) => Some(self.finish(req, resp)),
+                Gate::Later => None,
+            },
             Err(resp) => Some(self.finish(req, *resp)),
         }
     }
 
+    /// The rest of a request [`Auth::handle`] returned `None` for.
     pub async fn handle_async(&self, req: &Request) -> Response {
         let (ctx, r) = match self.prepare(req) {
             Ok(v) => v,
             Err(resp) => return self.finish(req, *resp),
         };
+        if let Some(refused) = actions::limited::gate(self, &ctx, req, &r).await {
+            return self.finish(req, refused);
+        }
         let resp = match self.run_sync(&ctx, req, &r) {
             Ok(resp) => resp,
             Err(NeedsNetwork::Callback(p)) => actions::callback::run(self, &ctx, req, p).await,
@@ -50,6 +61,7 @@ impl Auth {
                 Err(e) => actions::signin::failure(self, &ctx, &e),
             },
             Err(NeedsNetwork::SignOut(p)) => actions::signout::run_async(self, &ctx, req, p).await,
+            Err(NeedsNetwork::Email(which)) => actions::email::run(self, &ctx, req, which).await,
             Err(NeedsNetwork::Store) => match r {
                 Route::Sessions => actions::sessions::run_list(self, &ctx).await,
                 Route::SessionsRevoke => actions::sessions::run_revoke(self, &ctx, req).await,
@@ -82,7 +94,14 @@ impl Auth {
         let ctx = Context::new(&self.config, req)
             .map_err(|e| Box::new(Response::error(400, e.code, &e.message)))?;
         // Route on the raw (still percent-encoded) path: ids with `%` never match a provider.
-        let r = match route(&self.config.base_path, ctx.url.path()) {
+        let (passwords, magic) = self
+            .config
+            .credentials
+            .as_ref()
+            .map_or((false, false), |c| (c.passwords, c.magic_link));
+        let r = match route(&self.config.base_path, ctx.url.path())
+            .and_then(|r| r.email(passwords, magic))
+        {
             Some(r) => r,
             None => {
                 return Err(Box::new(Response::error(
@@ -152,6 +171,7 @@ impl Auth {
                 Err(p) => return Err(NeedsNetwork::SignOut(p)),
             },
             Route::Providers => actions::providers::run(self, ctx),
+            Route::Email(which) => return Err(NeedsNetwork::Email(*which)),
             Route::Error => actions::error_page::run(self, ctx),
             Route::SignInPage => actions::signin_page::run(self, ctx),
         })
@@ -170,6 +190,9 @@ impl Auth {
         if req.method.eq_ignore_ascii_case("HEAD") {
             resp.body.clear();
         }
+        if let Some(l) = &self.limiter {
+            resp.log.extend(l.take_log());
+        }
         let level = self.config.hooks.level();
         resp.log
             .retain(|e| e.level >= level || (e.always && level != crate::log::Level::Off));
@@ -184,7 +207,7 @@ impl Auth {
     /// With a database a sign-in writes rows: `None`, and [`Auth::finish_hooks_async`] finishes.
     pub fn finish_hooks(&self, req: &Request, ticket: &str, result: &str) -> Option<Response> {
         if self.store.is_some() {
-            if let Ok((_, Route::Callback(_))) = self.prepare(req) {
+            if let Ok((_, Route::Callback(_) | Route::Email(_))) = self.prepare(req) {
                 return None;
             }
         }
@@ -204,6 +227,9 @@ impl Auth {
         let resp = match self.prepare(req) {
             Ok((ctx, Route::Callback(_))) => {
                 actions::hooked::finish_sign_in_async(self, &ctx, req, ticket, result).await
+            }
+            Ok((ctx, Route::Email(_))) => {
+                actions::email::hooks::finish(self, &ctx, req, ticket, result).await
             }
             Ok(_) => {
                 return self.finish_hooks(req, ticket, result).unwrap_or_else(|| {

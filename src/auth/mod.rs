@@ -13,6 +13,7 @@ use crate::http::outbound::Outbound;
 use crate::oauth::endpoints::Endpoints;
 use crate::oauth::providers::profile::User;
 use crate::oauth::tokens::TokenSet;
+use crate::ratelimit::RateLimiter;
 use crate::seal::cookies::RequestCookies;
 use crate::session::{self, SessionData, SIGNED_OUT_JSON};
 
@@ -36,8 +37,12 @@ pub struct Auth {
     pub providers: Vec<ProviderRuntime>,
     /// In-flight and just-finished refreshes (see `access_token`).
     pub(crate) refreshing: Mutex<HashMap<[u8; 32], (RefreshSlot, Instant)>>,
+    /// SPEC §13; `None` when rate limiting is off.
+    pub limiter: Option<RateLimiter>,
     /// The user store (SPEC §11), when `database` is configured; nothing connects until used.
     pub store: Option<Arc<crate::store::Store>>,
+    /// What the email flows use of the database (SPEC §12).
+    pub(crate) credential_store: Option<Arc<dyn crate::credentials::store::CredentialStore>>,
     /// Whether the sign-in host warning was given (see `host_check`).
     host_warned: std::sync::atomic::AtomicBool,
 }
@@ -51,6 +56,11 @@ impl Auth {
             .zip(&config.token_options)
             .map(|(spec, tokens)| ProviderRuntime::new(spec, tokens, config.production))
             .collect();
+        let limiter = config
+            .rate_limit
+            .clone()
+            .map(|rl| RateLimiter::new(rl, &config.cookie_prefix, config.trusted_proxy_headers))
+            .transpose()?;
         let store = config.database.clone().map(|d| {
             Arc::new(
                 crate::store::Store::new(d)
@@ -58,7 +68,14 @@ impl Auth {
                     .with_revocations(config.revocations.clone()),
             )
         });
+        // The email flows (SPEC §12) reach the same store through their own small trait.
+        let credential_store = store
+            .clone()
+            .filter(|_| config.credentials.is_some())
+            .map(|s| s as Arc<dyn crate::credentials::store::CredentialStore>);
         Ok(Auth {
+            limiter,
+            credential_store,
             store,
             host_warned: Default::default(),
             outbound: Outbound::new(config.timeout_ms, config.max_response_bytes)?,
@@ -66,6 +83,23 @@ impl Auth {
             providers,
             refreshing: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The store the email flows use, when `credentials` or `magicLink` is on.
+    pub fn credential_store(&self) -> Option<Arc<dyn crate::credentials::store::CredentialStore>> {
+        self.credential_store.clone()
+    }
+
+    /// `api.importUser` (SPEC §12): JSON `{ id }`.
+    pub async fn import_user(&self, input: &str) -> Result<String> {
+        let store = self.credential_store().ok_or_else(|| {
+            AuthError::new(
+                "CREDENTIALS_DISABLED",
+                "importUser needs `credentials: { enabled: true }` and a `database`.",
+            )
+        })?;
+        self.ready().await?;
+        crate::credentials::import::import_user(store.as_ref(), input).await
     }
 
     pub fn warnings(&self) -> &[String] {

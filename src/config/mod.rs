@@ -11,13 +11,14 @@ use crate::error::{AuthError, Result};
 mod hooks;
 pub mod suggest;
 mod tokens;
-mod validate;
+pub(crate) mod validate;
 pub use hooks::Hooks;
 pub use tokens::TokenOptions;
 pub(crate) use validate::config_path;
 use validate::{decode_secrets, parse_origin, validate_base_path, validate_page};
 
 use crate::oauth::providers::{self, OneOrMany, ProviderInput, ProviderSpec};
+use crate::ratelimit::config::{RateLimitConfig, RateLimitInput};
 use crate::seal::cookies::CookieNames;
 use crate::seal::crypto::Keyring;
 use crate::seal::dev_key;
@@ -83,6 +84,12 @@ pub struct ConfigInput {
     /// Which hooks the app configured (set by the JS layer from `callbacks`, `events`, `logger`).
     #[serde(default)]
     pub hooks: Hooks,
+    /// SPEC §13 (see `ratelimit::config`).
+    pub rate_limit: Option<RateLimitInput>,
+    /// SPEC §12 (see `crate::credentials`).
+    pub credentials: Option<crate::credentials::CredentialsInput>,
+    pub magic_link: Option<crate::credentials::MagicLinkInput>,
+    pub email: Option<crate::credentials::EmailInput>,
     /// SPEC §11: the user store (`"sqlite:…"`, `"postgres://…"`, or `{ url, tablePrefix, migrate }`).
     pub database: Option<crate::store::DatabaseInput>,
     #[serde(default)]
@@ -124,6 +131,10 @@ pub struct Config {
     /// Per provider (same order): `storeTokens`, `revokeTokens` and their endpoints.
     pub token_options: Vec<TokenOptions>,
     pub hooks: Hooks,
+    /// `None`: rate limiting is off (the default outside production).
+    pub rate_limit: Option<RateLimitConfig>,
+    /// Email and password, magic links (SPEC §12), when on.
+    pub credentials: Option<crate::credentials::Settings>,
     pub warnings: Vec<String>,
     /// The user store, when `database` (or `AURA_AUTH_DATABASE_URL`) is set.
     pub database: Option<crate::store::DatabaseConfig>,
@@ -311,10 +322,20 @@ impl Config {
             ));
         }
 
-        if c.oauth.is_empty() {
+        let database = crate::store::DatabaseConfig::from_input(
+            c.database,
+            env_value(&env, crate::store::config::ENV_NAME),
+        )?;
+        let credentials = crate::credentials::Settings::from_input(
+            c.credentials,
+            c.magic_link,
+            c.email,
+            database.is_some(),
+        )?;
+        if c.oauth.is_empty() && credentials.is_none() {
             return Err(AuthError::new(
                 "NO_PROVIDERS",
-                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set.",
+                "No providers configured. Add at least one, e.g. `oauth: [\"github\"]` with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET set, or turn on `credentials` or `magicLink`.",
             ));
         }
         let mut providers_out: Vec<ProviderSpec> = Vec::with_capacity(c.oauth.len());
@@ -336,9 +357,12 @@ impl Config {
             providers_out.push(spec);
         }
 
-        let database = crate::store::DatabaseConfig::from_input(
-            c.database,
-            env_value(&env, crate::store::config::ENV_NAME),
+        let rate_limit = RateLimitConfig::from_input(
+            c.rate_limit,
+            production,
+            env_value(&env, "AURA_AUTH_RATE_LIMIT_URL"),
+            c.trusted_proxy_headers,
+            &mut warnings,
         )?;
         let trusted_providers = c.account.linking.trusted_providers;
         if let Some(unknown) = trusted_providers
@@ -373,10 +397,12 @@ impl Config {
             max_response_bytes,
             providers: providers_out,
             token_options,
+            credentials,
             hooks: {
                 c.hooks.validate()?;
                 c.hooks
             },
+            rate_limit,
             warnings,
         })
     }

@@ -14,8 +14,10 @@ pub struct Request {
     pub forwarded_host: Option<String>,
     pub forwarded_proto: Option<String>,
     pub forwarded: Option<String>,
-    /// The socket's peer address (Node adapter); none for a Web `Request`.
+    /// The peer address of the connection (Node: `req.socket.remoteAddress`); none for a bare
+    /// Web `Request`. Rate limiting keys by it (SPEC §13).
     pub ip: Option<String>,
+    /// `X-Forwarded-For`, every value joined with `,` (read only with `trustedProxyHeaders`).
     pub forwarded_for: Option<String>,
     /// Shown in a user's list of sessions (SPEC §11); never trusted.
     pub user_agent: Option<String>,

@@ -16,6 +16,8 @@ pub struct Response {
     pub events: Vec<(&'static str, Value)>,
     /// Log entries for the app's logger (filtered by its level before they leave the core).
     pub log: Vec<LogEntry>,
+    /// Mails for the app's `email.send` (SPEC §12), delivered after the response is decided.
+    pub emails: Vec<crate::credentials::email::Message>,
 }
 
 #[derive(Serialize)]
@@ -82,6 +84,11 @@ impl Response {
     pub fn with_provider_log(self, e: &crate::AuthError, provider: Option<String>) -> Self {
         let entry = LogEntry::new(level_of(e.code), e.code, &e.message, provider.as_deref());
         self.with_log(entry)
+    }
+
+    pub fn with_email(mut self, message: crate::credentials::email::Message) -> Self {
+        self.emails.push(message);
+        self
     }
 
     pub fn with_log(mut self, entry: LogEntry) -> Self {

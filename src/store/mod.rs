@@ -16,6 +16,7 @@
 //! (that reads the in-memory [`revocations::Revocations`] view only).
 
 pub mod config;
+pub mod credentials;
 mod engine;
 pub mod migrate;
 mod postgres;

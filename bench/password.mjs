@@ -1,0 +1,140 @@
+// Email + password sign-in (SPEC §12) on a real SQLite file, through `handlers.POST` (no TCP):
+//  1. cost: a password sign-in vs one argon2id verification at the same parameters
+//     (m = 19456 KiB, t = 2, p = 1) by @node-rs/argon2; the difference is what a sign-in adds
+//     (store reads, session row, sealing). A wrong password (lookups + verification, no session
+//     row) separates the two. Interleaved rounds, medians.
+//  2. the JS thread stays free: 20 concurrent sign-ins while `api.getSession` keeps being called;
+//     event-loop delay (perf_hooks histogram) p99 and max, and how many getSession calls answered.
+//     The same for 20 concurrent @node-rs/argon2 verifications, for comparison.
+//   node bench/password.mjs      (from the repository root, after `npm run build`)
+import { createRequire } from "node:module"
+import { performance, monitorEventLoopDelay } from "node:perf_hooks"
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
+
+const require = createRequire(import.meta.url)
+const lib = require("../index.js")
+const argon2 = require("@node-rs/argon2")
+
+const ORIGIN = "http://127.0.0.1:3999"
+const dir = mkdtempSync(path.join(tmpdir(), "aura-bench-pw-"))
+const auth = lib.createAuth({
+  oauth: [],
+  baseURL: ORIGIN,
+  secret: randomBytes(32).toString("hex"),
+  salt: randomBytes(32).toString("hex"),
+  database: `sqlite:${path.join(dir, "auth.db")}`,
+  credentials: { enabled: true },
+  logger: { level: "off" },
+})
+const PASSWORD = "correct horse battery staple"
+
+// A CSRF token and its cookie, reused by every request (they stay valid).
+const csrfRes = await auth.handlers.GET(new Request(`${ORIGIN}/api/auth/csrfToken`))
+const csrfCookie = csrfRes.headers.getSetCookie()[0].split(";")[0]
+const { csrfToken } = await csrfRes.json()
+
+async function post(endpoint, body) {
+  const res = await auth.handlers.POST(
+    new Request(`${ORIGIN}/api/auth/${endpoint}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-csrf-token": csrfToken, cookie: csrfCookie, origin: ORIGIN },
+      body: JSON.stringify(body),
+    }),
+  )
+  await res.arrayBuffer()
+  return res
+}
+
+const up = await post("signUp/email", { email: "bench@example.com", password: PASSWORD })
+if (up.status !== 200) throw new Error(`sign-up answered ${up.status}`)
+const signIn = () => post("signIn/email", { email: "bench@example.com", password: PASSWORD })
+const wrongPassword = () => post("signIn/email", { email: "bench@example.com", password: "not the password at all" })
+const first = await signIn()
+if (first.status !== 200) throw new Error(`sign-in answered ${first.status}`)
+const session = first.headers.getSetCookie().filter((l) => !/Max-Age=0/.test(l)).map((l) => l.split(";")[0]).join("; ")
+if (!(await auth.api.getSession({ headers: { cookie: session } })).authenticated) throw new Error("no session")
+
+const OPTS = { algorithm: argon2.Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }
+const nodeRsHash = await argon2.hash(PASSWORD, OPTS)
+const nodeRsVerify = async () => {
+  if (!(await argon2.verify(nodeRsHash, PASSWORD))) throw new Error("node-rs verify failed")
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+const ROUNDS = process.env.BENCH_QUICK ? 10 : 40
+
+// 1. cost, interleaved
+const ours = []
+const wrong = []
+const theirs = []
+for (let i = 0; i < 3; i++) {
+  await signIn()
+  await nodeRsVerify()
+}
+for (let i = 0; i < ROUNDS; i++) {
+  let t = performance.now()
+  const r = await signIn()
+  ours.push(performance.now() - t)
+  if (r.status !== 200) throw new Error(`sign-in answered ${r.status}`)
+  t = performance.now()
+  await nodeRsVerify()
+  theirs.push(performance.now() - t)
+  t = performance.now()
+  if ((await wrongPassword()).status !== 401) throw new Error("a wrong password signed in")
+  wrong.push(performance.now() - t)
+}
+const signInMs = median(ours)
+const verifyMs = median(theirs)
+
+// 2. lag under 20 concurrent sign-ins
+async function underLoad(work) {
+  const h = monitorEventLoopDelay({ resolution: 1 })
+  let answered = 0
+  let running = true
+  const reader = (async () => {
+    while (running) {
+      if ((await auth.api.getSession({ headers: { cookie: session } })).authenticated) answered++
+      await new Promise((r) => setImmediate(r))
+    }
+  })()
+  h.enable()
+  const t = performance.now()
+  await Promise.all(Array.from({ length: 20 }, work))
+  const wall = performance.now() - t
+  h.disable()
+  running = false
+  await reader
+  return { wallMs: wall, lagP99Ms: h.percentile(99) / 1e6, lagMaxMs: h.max / 1e6, getSessionAnswered: answered }
+}
+const loadOurs = []
+const loadTheirs = []
+for (let i = 0; i < (process.env.BENCH_QUICK ? 2 : 5); i++) {
+  loadOurs.push(await underLoad(async () => {
+    const r = await signIn()
+    if (r.status !== 200) throw new Error(`sign-in answered ${r.status}`)
+  }))
+  loadTheirs.push(await underLoad(nodeRsVerify))
+}
+const pick = (runs, k) => median(runs.map((r) => r[k]))
+
+const out = {
+  params: "argon2id m=19456 KiB, t=2, p=1",
+  cpus: (await import("node:os")).cpus().length,
+  signInMedianMs: +signInMs.toFixed(2),
+  nodeRsArgon2VerifyMedianMs: +verifyMs.toFixed(2),
+  signInOverVerifyMs: +(signInMs - verifyMs).toFixed(2),
+  // A wrong password: the same lookups and one verification, but no session row and no cookie.
+  wrongPasswordMedianMs: +median(wrong).toFixed(2),
+  wrongPasswordOverVerifyMs: +(median(wrong) - verifyMs).toFixed(2),
+  signInOverVerifyRatio: +(signInMs / verifyMs).toFixed(3),
+  concurrent20: {
+    ours: { wallMs: +pick(loadOurs, "wallMs").toFixed(1), lagP99Ms: +pick(loadOurs, "lagP99Ms").toFixed(2), lagMaxMs: +pick(loadOurs, "lagMaxMs").toFixed(2), getSessionAnswered: pick(loadOurs, "getSessionAnswered") },
+    nodeRsArgon2: { wallMs: +pick(loadTheirs, "wallMs").toFixed(1), lagP99Ms: +pick(loadTheirs, "lagP99Ms").toFixed(2), lagMaxMs: +pick(loadTheirs, "lagMaxMs").toFixed(2), getSessionAnswered: pick(loadTheirs, "getSessionAnswered") },
+  },
+}
+console.log(JSON.stringify(out, null, 2))
+rmSync(dir, { recursive: true, force: true })
+process.exit(0)
