@@ -5,6 +5,7 @@
 import { test, before, after, describe } from "node:test"
 import assert from "node:assert/strict"
 import fs from "node:fs"
+import os from "node:os"
 import path from "node:path"
 import { spawn, spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -53,6 +54,7 @@ let app
 let appURL
 let env
 let buildInfo
+let dbDir
 
 before(
   async () => {
@@ -62,8 +64,16 @@ before(
     const port = await findPort(0)
     appURL = `http://localhost:${port}`
     provider = await startProvider(appURL)
-    // The example's hooks: who may sign in (every username these tests use) and who is an admin.
-    env = appEnv(appURL, provider, { ...SECRETS, ALLOWED_USERS: "oidc:ada,oidc:grace,oidc:lin,oidc:mae,oidc:ken", ADMIN_USERS: "oidc:ken" })
+    // The example keeps users, sessions and passkeys in SQLite: a fresh file for each run.
+    dbDir = fs.mkdtempSync(path.join(os.tmpdir(), "aura-e2e-next-"))
+    // The example's hooks: who may sign in (every username these tests use) and who is an admin. Passkey sign-ins
+    // are allowed by the verified email (their session user is `passkey:<user id>`, not `oidc:<sub>`).
+    env = appEnv(appURL, provider, {
+      ...SECRETS,
+      AURA_AUTH_DATABASE_URL: `sqlite://${path.join(dbDir, "auth.db")}`,
+      ALLOWED_USERS: "oidc:ada,oidc:grace,oidc:lin,oidc:mae,oidc:ken,oidc:pat,oidc:sam,pat@example.test",
+      ADMIN_USERS: "oidc:ken",
+    })
     buildInfo = await buildExample({ log, stdio: "stderr", env })
     app = await startApp({ port, url: appURL, env, stdio: "capture" })
     log(`app on ${appURL}, OpenID provider on ${provider.issuer}${buildInfo.built ? `, next build took ${(buildInfo.ms / 1000).toFixed(1)} s` : ""}`)
@@ -77,6 +87,7 @@ after(async () => {
     if (process.env.E2E_SHOW_SERVER_LOG) console.error(app.output())
   }
   if (provider) await provider.close()
+  if (dbDir) fs.rmSync(dbDir, { recursive: true, force: true })
 })
 
 /** fetch without following redirects, through a cookie jar. */
@@ -517,6 +528,131 @@ describe("in headless Chromium: hooks, provider tokens, federated sign-out", () 
       assert.equal(new URL(page.url()).searchParams.get("code"), "ACCESS_DENIED")
       const cookies = await context.cookies(appURL)
       assert.ok(!cookies.some((c) => /session/.test(c.name)), JSON.stringify(cookies.map((c) => c.name)))
+    })
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Passkeys and devices (the example's database: a temp SQLite file). WebAuthn needs the origin http://localhost.
+
+/** Chromium's virtual authenticator (CDP WebAuthn domain) on `page`: ctap2, internal, resident keys, user verified. */
+async function addVirtualAuthenticator(context, page) {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send("WebAuthn.enable")
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  })
+  return { cdp, authenticatorId }
+}
+
+/** Signs `username` in through the demo's sign-in page and the provider's forms; ends on the dashboard. */
+async function signInOnLoginPage(page, username) {
+  await page.goto(`${appURL}/login`)
+  await page.getByRole("button", { name: "Sign in with Local OpenID" }).click()
+  await providerLogin(page, username)
+  await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+}
+
+describe("in headless Chromium: passkeys and devices (SQLite database)", () => {
+  test("sign in with OpenID, add a passkey on the dashboard, sign out, sign in with the passkey from the sign-in page", async (t) => {
+    await withBrowser(t, "browser-passkey", async (context) => {
+      const page = await context.newPage()
+      await page.goto(`${appURL}/`)
+      const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page)
+      const claims = provider.accountClaims("pat")
+      await signInOnLoginPage(page, "pat")
+      await assertText(page.getByTestId("passkeys"), "No passkeys yet.")
+
+      await page.getByLabel("Passkey name").fill("Test laptop")
+      await page.getByRole("button", { name: "Add a passkey" }).click()
+      await assertText(page.getByTestId("passkey-message"), 'Added "Test laptop"')
+      await assertText(page.getByTestId("passkey"), "Test laptop")
+      assert.equal(await page.getByTestId("passkey").count(), 1)
+      const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId })
+      assert.equal(credentials.length, 1, "the authenticator holds the new passkey")
+      assert.equal(credentials[0].isResidentCredential, true)
+      // Listed by the server after a reload too (it is in the database, not in the page's state).
+      await page.reload()
+      await assertText(page.getByTestId("passkey"), "Test laptop")
+
+      await page.getByRole("button", { name: "Sign out", exact: true }).click()
+      await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+      await assertText(page.getByTestId("session-status"), "Not signed in")
+
+      await page.goto(`${appURL}/login`)
+      await page.getByRole("button", { name: "Sign in with a passkey" }).click()
+      await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+      await assertText(page.getByTestId("ssr-session"), `Welcome, ${claims.name}!`)
+      await assertText(page.getByTestId("provider"), "passkey")
+      // The passkey now has a last use, and this sign-in is this device's session.
+      await assertText(page.getByTestId("passkey"), "last used")
+      await assertText(page.locator('[data-testid="device"][data-current="true"]'), "This device")
+      const after = await cdp.send("WebAuthn.getCredentials", { authenticatorId })
+      assert.ok(after.credentials[0].signCount >= 1, "the authenticator signed an assertion")
+    })
+  })
+
+  test("a passkey sign-in with no passkey on the authenticator fails on the sign-in page and signs nobody in", async (t) => {
+    await withBrowser(t, "browser-passkey-none", async (context) => {
+      const page = await context.newPage()
+      await page.goto(`${appURL}/login`)
+      await addVirtualAuthenticator(context, page)
+      await page.getByRole("button", { name: "Sign in with a passkey" }).click()
+      // An empty authenticator: the browser answers NotAllowedError, which the client reports as cancelled or failed;
+      // either way the page stays, the button comes back, and there is no session.
+      await page.waitForFunction(() => {
+        const b = [...document.querySelectorAll("button")].find((x) => x.textContent === "Sign in with a passkey")
+        return b && !b.disabled
+      }, null, { timeout: 30000 })
+      assert.equal(new URL(page.url()).pathname, "/login")
+      const session = await page.evaluate(async () => (await fetch("/api/auth/session")).json())
+      assert.equal(session.authenticated, false)
+    })
+  })
+
+  test("Devices lists both browsers' sessions; \"Sign out other devices\" signs the other browser out", async (t) => {
+    await withBrowser(t, "browser-devices", async (context) => {
+      const page = await context.newPage()
+      await signInOnLoginPage(page, "sam")
+      await assertText(page.getByTestId("device-count"), "1 session")
+      assert.equal(await page.getByRole("button", { name: "Sign out other devices" }).isDisabled(), true)
+
+      // A second browser (its own cookies): the same user signs in there.
+      const second = await context.browser().newContext({ userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" })
+      try {
+        const other = await second.newPage()
+        await signInOnLoginPage(other, "sam")
+        await assertText(other.getByTestId("device-count"), "2 sessions")
+
+        await page.reload()
+        await assertText(page.getByTestId("device-count"), "2 sessions")
+        const devices = page.getByTestId("device")
+        assert.equal(await devices.count(), 2)
+        await assertText(page.locator('[data-testid="device"][data-current="true"]'), "This device")
+        await assertText(page.locator('[data-testid="device"][data-current="false"]'), "Firefox on Linux")
+        await assertText(page.locator('[data-testid="device"][data-current="false"]'), "Last seen")
+
+        await page.getByRole("button", { name: "Sign out other devices" }).click()
+        await assertText(page.getByTestId("device-count"), "1 session")
+        assert.equal(await page.getByTestId("device").count(), 1)
+
+        // The second browser is signed out (revocations reach every instance within a second).
+        const deadline = Date.now() + 10000
+        for (;;) {
+          const session = await other.evaluate(async () => (await fetch("/api/auth/session")).json())
+          if (!session.authenticated) break
+          assert.ok(Date.now() < deadline, "the other browser is still signed in")
+          await new Promise((r) => setTimeout(r, 200))
+        }
+        await other.goto(`${appURL}/dashboard`)
+        assert.equal(new URL(other.url()).pathname, "/login")
+        // This one is not.
+        await page.reload()
+        assert.equal(new URL(page.url()).pathname, "/dashboard")
+        await assertText(page.getByTestId("ssr-session"), provider.accountClaims("sam").name)
+      } finally {
+        await second.close()
+      }
     })
   })
 })

@@ -6,6 +6,8 @@ import { SignOutButton } from "@/components/SignOutButton"
 import { Avatar } from "@/components/Avatar"
 import { ThemePreference } from "@/components/ThemePreference"
 import { FederatedSignOutButton } from "@/components/FederatedSignOutButton"
+import { Devices } from "@/components/Devices"
+import { Passkeys } from "@/components/Passkeys"
 import Link from "next/link"
 import { useSession } from "@aura-stack/auth/react"
 
@@ -82,6 +84,8 @@ export default function DashboardPage({ session, providerName }: InferGetServerS
           </div>
         </div>
       </div>
+      <Passkeys />
+      <Devices />
     </div>
   )
 }

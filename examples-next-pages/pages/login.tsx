@@ -4,6 +4,7 @@ import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
 import { api, listProviders, type ProviderInfo } from "@/lib/auth"
 import { authClient } from "@/lib/auth-client"
 import { ProviderMark } from "@/components/ProviderMark"
+import { PasskeySignInButton } from "@/components/PasskeySignInButton"
 
 type Props = { providers: ProviderInfo[]; from: string | null }
 
@@ -55,9 +56,13 @@ export default function LoginPage({ providers, from }: InferGetServerSidePropsTy
           </p>
         )}
         {failed && <p className="notice error">{failed}</p>}
+        <div className="stack" style={{ marginBottom: "0.75rem" }}>
+          <PasskeySignInButton redirectTo={from ?? "/dashboard"} disabled={pending !== null} />
+          <div className="divider">or</div>
+        </div>
         {providers.length === 0 ? (
           <p className="notice error">
-            No provider is configured: set <code>GITHUB_CLIENT_ID</code> and <code>GITHUB_CLIENT_SECRET</code>, or run{" "}
+            No OAuth provider is configured: set <code>GITHUB_CLIENT_ID</code> and <code>GITHUB_CLIENT_SECRET</code>, or run{" "}
             <code>npm run demo</code> for a local OpenID provider.
           </p>
         ) : (
@@ -75,7 +80,7 @@ export default function LoginPage({ providers, from }: InferGetServerSidePropsTy
             ))}
           </div>
         )}
-        <p className="fine">Your session is kept in an encrypted, HttpOnly cookie. Nothing is stored on the server.</p>
+        <p className="fine">Your session is kept in an encrypted, HttpOnly cookie that refers to a row in the app&apos;s database.</p>
       </div>
     </div>
   )

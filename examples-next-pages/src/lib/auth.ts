@@ -45,6 +45,11 @@ export const auth = createAuth({
   oauth,
   basePath: "/api/auth",
   baseURL,
+  // Users, accounts, sessions (the dashboard's "Devices") and passkeys live here (docs/database.md).
+  // The SQLite file is made on first use; AURA_AUTH_DATABASE_URL picks another (the tests use a temp file).
+  database: process.env.AURA_AUTH_DATABASE_URL ?? "sqlite:.aura/auth.db",
+  // Passkeys (docs/passkeys.md): bound to baseURL's host. Open the app as http://localhost, not 127.0.0.1.
+  passkeys: { rpName: "Aura Auth demo" },
   // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>; signed-out
   // visitors of protected pages (proxy.ts) on its own sign-in page, /login?redirectTo=<the page>.
   pages: { error: "/error", signIn: "/login" },
