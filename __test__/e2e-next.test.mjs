@@ -574,6 +574,7 @@ describe("in headless Chromium: passkeys and devices (SQLite database)", () => {
       // Listed by the server after a reload too (it is in the database, not in the page's state).
       await page.reload()
       await assertText(page.getByTestId("passkey"), "Test laptop")
+      await snap(page, "dashboard-passkeys", { fullPage: true })
 
       await page.getByRole("button", { name: "Sign out", exact: true }).click()
       await page.waitForURL(`${appURL}/`, { timeout: 15000 })
@@ -631,6 +632,7 @@ describe("in headless Chromium: passkeys and devices (SQLite database)", () => {
         await assertText(page.locator('[data-testid="device"][data-current="true"]'), "This device")
         await assertText(page.locator('[data-testid="device"][data-current="false"]'), "Firefox on Linux")
         await assertText(page.locator('[data-testid="device"][data-current="false"]'), "Last seen")
+        await snap(page, "dashboard-devices", { fullPage: true })
 
         await page.getByRole("button", { name: "Sign out other devices" }).click()
         await assertText(page.getByTestId("device-count"), "1 session")

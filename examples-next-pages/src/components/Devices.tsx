@@ -39,7 +39,8 @@ export const Devices = () => {
 
   const load = useCallback(async () => {
     const result = await authClient.listSessions()
-    if (result.ok) {
+    // `in` narrows the result even without strictNullChecks (this app's tsconfig has strict off).
+    if ("sessions" in result) {
       setSessions(result.sessions)
       setError(null)
     } else {
@@ -54,7 +55,7 @@ export const Devices = () => {
   const signOutOthers = async () => {
     setPending(true)
     const result = await authClient.revokeOtherSessions()
-    if (!result.ok) setError(result.error.message)
+    if ("error" in result) setError(result.error.message)
     await load()
     setPending(false)
   }
