@@ -41,7 +41,10 @@ export const Devices = () => {
     const result = await authClient.listSessions()
     // `in` narrows the result even without strictNullChecks (this app's tsconfig has strict off).
     if ("sessions" in result) {
-      setSessions(result.sessions)
+      // This device first, then the most recently seen.
+      setSessions(
+        [...result.sessions].sort((a, b) => Number(b.current) - Number(a.current) || Date.parse(b.lastSeenAt) - Date.parse(a.lastSeenAt)),
+      )
       setError(null)
     } else {
       setError(result.error.message)

@@ -24,7 +24,7 @@ export const PasskeySignInButton = ({ redirectTo, disabled }: { redirectTo: stri
           {failed}
         </p>
       )}
-      <button className="button block" onClick={signIn} disabled={disabled || pending}>
+      <button className="button primary block" onClick={signIn} disabled={disabled || pending}>
         Sign in with a passkey
       </button>
     </>

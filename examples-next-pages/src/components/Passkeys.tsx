@@ -69,7 +69,7 @@ export const Passkeys = () => {
           maxLength={64}
           onChange={(e) => setName(e.target.value)}
         />
-        <button className="button" type="submit" disabled={pending}>
+        <button className="button primary" type="submit" disabled={pending}>
           Add a passkey
         </button>
       </form>
