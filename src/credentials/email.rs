@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::http::page::escape;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Kind {
     #[serde(rename = "verify-email")]
@@ -26,22 +28,6 @@ pub struct Message {
     pub subject: String,
     pub text: String,
     pub html: String,
-}
-
-/// `&`, `<`, `>`, `"` and `'` as entities (the address and URL are ours, but never trusted as HTML).
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Message {
