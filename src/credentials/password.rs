@@ -11,7 +11,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
@@ -146,11 +146,20 @@ impl Hasher {
     /// Spends the time of one verification for an address that has no password, so an unknown
     /// email answers as slowly as a wrong password (SPEC §12, no enumeration). Always false.
     pub fn verify_dummy(&self, password: &str) -> bool {
+        // A PHC string at today's parameters whose output no password produces (all zeros):
+        // written, not hashed, so even the first unknown address costs one argon2id run, not two.
         let dummy = self.dummy.get_or_init(|| {
-            self.hash("aura-auth dummy password")
-                .unwrap_or_else(|_| String::from("$argon2id$v=19$m=19456,t=2,p=1$invalid"))
+            let salt = SaltString::encode_b64(&[0x5a; 16]).map(|s| s.as_str().to_string());
+            let output = Output::new(&[0u8; 32]).map(|o| o.to_string());
+            match (salt, output) {
+                (Ok(salt), Ok(output)) => format!(
+                    "$argon2id$v=19$m={},t={},p={}${salt}${output}",
+                    self.memory_kib, self.iterations, self.parallelism
+                ),
+                _ => String::new(),
+            }
         });
-        let _ = self.verify(password, dummy);
+        let _ = verify_argon2(password.as_bytes(), dummy);
         false
     }
 }
@@ -416,6 +425,19 @@ mod tests {
             assert_eq!(h.verify("anything long", s), Verified::No);
         }
         assert!(!h.verify_dummy("anything long"));
+    }
+
+    #[test]
+    fn the_dummy_hash_is_argon2id_at_todays_parameters_and_never_matches() {
+        let h = Hasher::new(DEFAULT_MEMORY_KIB, 3, 1).unwrap();
+        assert!(!h.verify_dummy("aura-auth dummy password"));
+        let dummy = h.dummy.get().unwrap();
+        assert!(
+            dummy.starts_with("$argon2id$v=19$m=19456,t=3,p=1$"),
+            "{dummy}"
+        );
+        assert_eq!(Kind::of(dummy), Some(Kind::Argon2));
+        assert!(!h.needs_rehash(dummy));
     }
 
     #[test]
