@@ -187,7 +187,7 @@ try {
 
   // 2. Email + password sign-in.
   {
-    const ROUNDS = QUICK ? 8 : 30
+    const ROUNDS = QUICK ? 8 : 40
     const cases = {
       betterAuthPostgres: async () => {
         const r = await baSignIn(baOff)

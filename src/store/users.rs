@@ -113,6 +113,27 @@ impl Store {
         Ok(row.as_ref().map(user_row))
     }
 
+    /// The user with this email and their password hash, in one query (a password sign-in's
+    /// only read: one round trip to the database instead of two).
+    pub async fn user_by_email_with_password(
+        &self,
+        email: &str,
+    ) -> Result<Option<(UserRow, Option<String>)>> {
+        let pool = self.pool().await?;
+        let sql = format!(
+            "SELECT {USER_COLS}, (SELECT p.hash FROM {} p WHERE p.user_id = u.id) AS password_hash \
+             FROM {} u WHERE email = $1",
+            self.table("passwords"),
+            self.table("users")
+        );
+        let row = query(sql)
+            .bind(normalize_email(email))
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?;
+        Ok(row.map(|r| (user_row(&r), text(&r, "password_hash"))))
+    }
+
     /// A new user. An email already taken is `EMAIL_IN_USE` (the flow decides what that means).
     pub async fn create_user(&self, new: &NewUser) -> Result<UserRow> {
         let pool = self.pool().await?;
