@@ -189,6 +189,7 @@ async fn complete(
         provider: &p.spec.id,
         kind: &account.kind,
         user: &user,
+        tokens: Some(&account),
     };
     if auth.config.hooks.hand_off(&p.spec.id) {
         // With a database the hooks learn the user's id and whether it is new.
@@ -398,7 +399,9 @@ pub fn signed_in_as(auth: &Auth, ctx: &Context, s: SignedIn) -> Result<Response>
     let stores = |p: &&crate::auth::ProviderRuntime| p.tokens.store;
     for p in auth.providers.iter().filter(stores) {
         let name = tokens::cookie_name(&auth.config, ctx.secure, &p.spec.id);
-        let sealed_tokens = account.filter(|_| p.spec.id == provider).map(|a| {
+        // With a database the tokens are in the account row (written at sign-in), not here.
+        let in_cookie = p.spec.id == provider && auth.store.is_none();
+        let sealed_tokens = account.filter(|_| in_cookie).map(|a| {
             TokenSet::from_account(a).sealed_within(
                 &auth.config,
                 &name,

@@ -1,6 +1,7 @@
 //! One module per endpoint, plus the helpers they share.
 
 pub mod access_token;
+pub mod access_token_db;
 pub mod accounts;
 pub mod callback;
 pub mod csrf;
