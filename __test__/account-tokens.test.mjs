@@ -57,9 +57,10 @@ const provider = () => ({
 /** The config every instance shares (JSON only: the child processes get it too). */
 const shared = (origin, database) => ({ oauth: [provider()], baseURL: origin, secret: SECRET, salt: SALT, database })
 
-function appWith(database) {
+function appWith(database, extra = {}) {
   return startApp((origin) => ({
     ...shared(origin, database),
+    ...extra,
     logger: { level: "off" },
     events: { signIn: ({ account }) => [account?.accessToken, account?.refreshToken, account?.idToken].filter(Boolean).forEach((t) => secrets.add(t)) },
   }))
@@ -233,6 +234,20 @@ describe("SQLite: tokens in the account row", () => {
 
   test("50 concurrent getAccessToken calls over two instances → exactly one refresh grant (SQLite file shared by two processes)", async () => {
     await fiftyOverTwoInstances(app, `sqlite:${file}`, "sam")
+  })
+
+  test("through the app's signIn hook (the hand-off path) the tokens reach the row too", async () => {
+    const hooked = await appWith(`sqlite:${file}`, { callbacks: { signIn: ({ account }) => account.provider === "oidc" } })
+    try {
+      const jar = await signInAs(hooked, "hoo")
+      assert.equal(jar.get("aura-auth.tokens.oidc"), undefined)
+      assert.equal(sqlite(file, "SELECT COUNT(*) FROM aura_accounts WHERE provider_account_id = 'hoo' AND tokens IS NOT NULL"), "1")
+      const t = await tokenOf(hooked, jar)
+      assert.equal((await userinfoWith(t.accessToken)).sub, "hoo")
+      assert.equal((await tokenOf(app, jar)).accessToken, t.accessToken, "the other instance reads the same row")
+    } finally {
+      await hooked.close()
+    }
   })
 
   test("deleting the user removes its tokens with its accounts", async () => {
