@@ -20,6 +20,7 @@ let tmp
 let accessTtl = 3600
 let rotate = false
 let refreshGrants = 0
+let slowTokenMs = 0
 /** Every token the provider gave at sign-in (from the `signIn` event), to look for in the database. */
 const secrets = new Set()
 
@@ -31,6 +32,12 @@ before(async () => {
       ttl: { AccessToken: () => accessTtl, AuthorizationCode: 60, IdToken: 3600, Interaction: 600, RefreshToken: 86400, Session: 86400, Grant: 86400 },
       rotateRefreshToken: () => rotate,
     },
+  })
+  // While `slowTokenMs` is set, the token endpoint answers late, so both instances are surely
+  // waiting on the same expired token at once (without the lease, each would refresh).
+  idp.provider.use(async (ctx, next) => {
+    if (slowTokenMs && ctx.path.endsWith("/token")) await new Promise((r) => setTimeout(r, slowTokenMs))
+    await next()
   })
   idp.provider.on("grant.success", (ctx) => {
     if (ctx.oidc.params.grant_type === "refresh_token") refreshGrants++
@@ -122,9 +129,15 @@ async function fiftyOverTwoInstances(app, database, username) {
   const y = instance(database, app.origin, cookie, 25)
   await Promise.all([x.ready, y.ready])
   const before = refreshGrants
-  x.go()
-  y.go()
-  const results = [...(await x.results()), ...(await y.results())]
+  slowTokenMs = 400
+  let results
+  try {
+    x.go()
+    y.go()
+    results = [...(await x.results()), ...(await y.results())]
+  } finally {
+    slowTokenMs = 0
+  }
   assert.equal(results.length, 50)
   assert.deepEqual(results.filter((r) => !r.ok), [], "every call got a token")
   assert.equal(refreshGrants - before, 1, "exactly one refresh grant at the provider")
