@@ -14,6 +14,7 @@ pub mod providers;
 pub mod session;
 pub mod sessions;
 pub mod sign_in_user;
+pub mod signed_in;
 pub mod signin;
 pub mod signin_page;
 pub mod signout;
