@@ -2,6 +2,7 @@
 //! under a minute is left. One refresh per refresh token at a time: a finished refresh stays
 //! shared for [`REFRESH_GRACE`] (while its token is valid), so callers that still hold the old
 //! (rotated) refresh token get the new tokens instead of spending the old one again.
+//! With a database the tokens live in the account row instead (`access_token_db`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -74,6 +75,10 @@ impl Auth {
         cookie: Option<&str>,
         forwarded_proto: Option<&str>,
     ) -> String {
+        // With a database the tokens are in the account row: read there (I/O, so async).
+        if self.store.is_some() && self.provider(provider).is_some_and(|p| p.tokens.store) {
+            return r#"{"refresh":true}"#.to_string();
+        }
         let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
         match self.stored_tokens(provider, &cookies, forwarded_proto) {
             Ok((_, _, set)) if !set.needs_refresh() => access_json(&set, &[]),
@@ -93,6 +98,14 @@ impl Auth {
         forwarded_proto: Option<&str>,
     ) -> String {
         let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
+        if let (Some(store), Some(p)) = (
+            &self.store,
+            self.provider(provider).filter(|p| p.tokens.store),
+        ) {
+            return self
+                .access_token_from_row(p, store, &cookies, forwarded_proto)
+                .await;
+        }
         let (p, secure, set) = match self.stored_tokens(provider, &cookies, forwarded_proto) {
             Ok(v) => v,
             Err(e) => return error_json(&e, &[]),
@@ -205,7 +218,7 @@ struct AccessJson<'a> {
     set_cookie: &'a [String],
 }
 
-fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
+pub(crate) fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
     serde_json::to_string(&AccessJson {
         ok: true,
         access_token: &set.access_token,
@@ -216,14 +229,14 @@ fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
     .unwrap_or_default()
 }
 
-fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
+pub(crate) fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
     serde_json::json!({ "ok": false, "code": e.code, "message": e.message, "setCookie": set_cookie })
         .to_string()
 }
 
 /// The shared-refresh key (review finding 12): (provider, subject, refresh token), each part
 /// length-prefixed so no two triples hash alike.
-fn refresh_key(provider: &str, sub: &str, refresh_token: &str) -> [u8; 32] {
+pub(crate) fn refresh_key(provider: &str, sub: &str, refresh_token: &str) -> [u8; 32] {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     for part in [provider, sub, refresh_token] {
