@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::auth::{Auth, ProviderRuntime};
+use crate::auth::{Auth, ProviderRuntime, RefreshSlot};
 use crate::clock;
 use crate::error::{AuthError, Result};
 use crate::http::context::session_scheme;
@@ -18,6 +18,35 @@ use crate::session;
 pub const REFRESH_GRACE: Duration = Duration::from_secs(60);
 
 impl Auth {
+    /// The single-flight slot of one refresh (keyed by [`refresh_key`]): callers with the same key
+    /// share one call to the token endpoint. A finished refresh is shared for [`REFRESH_GRACE`],
+    /// while its token is valid.
+    pub(super) fn refresh_slot(&self, key: [u8; 32]) -> RefreshSlot {
+        match self.refreshing.lock() {
+            Ok(mut map) => {
+                let now = clock::now();
+                map.retain(|_, (slot, at)| {
+                    at.elapsed() < REFRESH_GRACE
+                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
+                });
+                map.entry(key)
+                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
+                    .0
+                    .clone()
+            }
+            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+
+    /// Drops a failed refresh's slot (a transient error), so the next caller tries again.
+    pub(super) fn forget_refresh(&self, key: &[u8; 32], slot: &RefreshSlot) {
+        if let Ok(mut map) = self.refreshing.lock() {
+            if map.get(key).is_some_and(|(s, _)| Arc::ptr_eq(s, slot)) {
+                map.remove(key);
+            }
+        }
+    }
+
     /// The stored tokens of `provider` for the signed-in user of this Cookie header, and whether
     /// they were found under the https (`__Host-`) names.
     fn stored_tokens<'a>(
@@ -134,21 +163,7 @@ impl Auth {
             };
         };
         let key = refresh_key(provider, &set.sub, refresh_token);
-        let slot = match self.refreshing.lock() {
-            Ok(mut map) => {
-                // A finished refresh is shared for the grace period, while its token is valid.
-                let now = clock::now();
-                map.retain(|_, (slot, at)| {
-                    at.elapsed() < REFRESH_GRACE
-                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
-                });
-                map.entry(key)
-                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
-                    .0
-                    .clone()
-            }
-            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
-        };
+        let slot = self.refresh_slot(key);
         let result = slot
             .get_or_init(|| async {
                 let endpoints = self.endpoints(p).await?;
@@ -172,11 +187,7 @@ impl Auth {
             }
             Err(e) => {
                 // Transient: the next caller may try again.
-                if let Ok(mut map) = self.refreshing.lock() {
-                    if map.get(&key).is_some_and(|(s, _)| Arc::ptr_eq(s, &slot)) {
-                        map.remove(&key);
-                    }
-                }
+                self.forget_refresh(&key, &slot);
                 error_json(&e, &[])
             }
         }

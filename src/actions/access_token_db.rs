@@ -17,9 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::access_token::{access_json, error_json, refresh_key, REFRESH_GRACE};
+use super::access_token::{access_json, error_json, refresh_key};
 use crate::auth::{Auth, ProviderRuntime};
-use crate::clock;
 use crate::config::Config;
 use crate::error::{AuthError, Result};
 use crate::http::context::session_scheme;
@@ -128,20 +127,7 @@ impl Auth {
                 row.sealed.as_deref().unwrap_or("")
             ),
         );
-        let slot = match self.refreshing.lock() {
-            Ok(mut map) => {
-                let now = clock::now();
-                map.retain(|_, (slot, at)| {
-                    at.elapsed() < REFRESH_GRACE
-                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
-                });
-                map.entry(key)
-                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
-                    .0
-                    .clone()
-            }
-            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
-        };
+        let slot = self.refresh_slot(key);
         let lease = lease_for(self.config.timeout_ms);
         let result = slot
             .get_or_init(|| async {
@@ -164,11 +150,7 @@ impl Auth {
         if let Err(e) = &result {
             if e.code != "REFRESH_TOKEN_INVALID" {
                 // Transient: the next caller may try again.
-                if let Ok(mut map) = self.refreshing.lock() {
-                    if map.get(&key).is_some_and(|(s, _)| Arc::ptr_eq(s, &slot)) {
-                        map.remove(&key);
-                    }
-                }
+                self.forget_refresh(&key, &slot);
             }
         }
         result
