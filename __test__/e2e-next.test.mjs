@@ -710,6 +710,8 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
 
       await t.test("linked accounts: sign in with OpenID, link GitHub (two rows), unlink one (one row)", async () => {
         await signInOnLoginPage(page, "lee")
+        const userId = (await page.getByTestId("user-id").textContent()).trim()
+        assert.notEqual(userId, "lee", "with a database the dashboard shows the user's own id")
         await row("oidc").waitFor()
         assert.equal(await rows.count(), 1)
         await assertText(row("oidc"), "Local OpenID")
@@ -720,7 +722,9 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await row("github").waitFor({ timeout: 20000 })
         assert.equal(await rows.count(), 2)
         assert.equal(new URL(page.url()).pathname, "/dashboard")
-        await assertText(page.getByTestId("ssr-session"), provider.accountClaims("lee").email)
+        // Signed in now through the linked GitHub account, as the same user.
+        await assertText(page.getByTestId("provider"), "GitHub")
+        assert.equal((await page.getByTestId("user-id").textContent()).trim(), userId)
         assert.equal(await page.getByRole("button", { name: "Link GitHub", exact: true }).count(), 0)
         assert.ok(github.requests.some((r) => r.path === "/login/oauth/access_token"), "the GitHub-shaped server issued a token")
         await snap(page, "dashboard-accounts", { fullPage: true })
@@ -892,8 +896,8 @@ describe("the demo's own routes: accounts API and the development mailbox", () =
       res = await fetch(`${url}/login`)
       body = await res.text()
       assert.equal(res.status, 200)
-      assert.match(body, /Sign in with Local OpenID/)
-      assert.doesNotMatch(body, /Create an account/)
+      assert.match(body, /Local OpenID/)
+      assert.doesNotMatch(body, /Create an account|data-testid="email-signin"/)
       res = await fetch(`${url}/forgot-password`)
       await res.arrayBuffer()
       assert.equal(res.status, 404)

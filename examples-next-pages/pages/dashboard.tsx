@@ -86,7 +86,8 @@ export default function DashboardPage({ session, providerName, providers, accoun
           </dd>
           <dt>User id</dt>
           <dd>
-            <code>{user.sub}</code>
+            {/* With a database: the user's own id, the same whichever linked account signed in (else the provider's). */}
+            <code data-testid="user-id">{user.id ?? user.sub}</code>
           </dd>
           <dt>Session expires</dt>
           <dd>{dateFormat.format(new Date(session.expires))} UTC</dd>

@@ -24,8 +24,9 @@ export default function ForgotPasswordPage({ mailbox }: InferGetServerSidePropsT
     setPending(true)
     setFailed(null)
     const result = await authClient.requestPasswordReset({ email })
-    if (result.ok) setSent(email.trim())
-    else setFailed(result.error.message)
+    // `in` narrows the result even without strictNullChecks (this app's tsconfig has strict off).
+    if ("error" in result) setFailed(result.error.message)
+    else setSent(email.trim())
     setPending(false)
   }
 

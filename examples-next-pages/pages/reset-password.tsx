@@ -25,7 +25,7 @@ export default function ResetPasswordPage({ token }: InferGetServerSidePropsType
     setPending(true)
     setFailed(null)
     const result = await authClient.resetPassword({ token, password })
-    if (result.ok) {
+    if (!("error" in result)) {
       await router.push("/login?reset=1")
       return
     }

@@ -14,7 +14,7 @@ export const ChangePassword = () => {
     setPending(true)
     setMessage(null)
     const result = await authClient.changePassword({ currentPassword, newPassword })
-    if (result.ok) {
+    if (!("error" in result)) {
       setCurrent("")
       setNew("")
       setMessage({ error: false, text: "Password changed. Your other devices were signed out." })

@@ -23,7 +23,7 @@ export const EmailSignIn = ({ redirectTo, mailbox, disabled }: { redirectTo: str
     if (mode === "signUp") {
       // The verification link brings the user back to this page, which then says the address is confirmed.
       const result = await authClient.signUpEmail({ email, password, name: name.trim() || undefined, redirectTo: "/login?verified=1" }, { redirect: false })
-      if (result.ok) {
+      if (!("error" in result)) {
         setPassword("")
         setMode("signIn")
         setMessage({ error: false, text: `Check your inbox: we sent a link to ${email.trim()} to confirm your address.`, mailbox: true })
@@ -33,7 +33,7 @@ export const EmailSignIn = ({ redirectTo, mailbox, disabled }: { redirectTo: str
     } else {
       // On success the client navigates to redirectTo; the page stays busy until then.
       const result = await authClient.signInEmail({ email, password, redirectTo })
-      if (result.ok) return
+      if (!("error" in result)) return
       setMessage({
         error: true,
         text: result.error.code === "INVALID_CREDENTIALS" ? "That email and password don't match an account." : result.error.message,
@@ -52,7 +52,7 @@ export const EmailSignIn = ({ redirectTo, mailbox, disabled }: { redirectTo: str
     setMessage(null)
     const result = await authClient.signInMagicLink({ email, redirectTo })
     setMessage(
-      result.ok
+      !("error" in result)
         ? { error: false, text: `Check your inbox: we sent a sign-in link to ${email.trim()}.`, mailbox: true }
         : { error: true, text: result.error.message },
     )
@@ -62,7 +62,7 @@ export const EmailSignIn = ({ redirectTo, mailbox, disabled }: { redirectTo: str
   const signUp = mode === "signUp"
   return (
     <div data-testid="email-signin">
-      <div className="tabs" role="tablist" aria-label="Email">
+      <div className="tabs" role="tablist" aria-label="Sign in or create an account">
         {(["signIn", "signUp"] as const).map((m) => (
           <button
             key={m}
