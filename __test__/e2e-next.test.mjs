@@ -692,9 +692,22 @@ async function openMailLink(page, to, kind, which = "newest") {
   await mail.getByRole("link", { name: "Open link" }).click()
 }
 
-/** Signs in with email and password on the sign-in page (the "Sign in with email" tab is the default). */
+/** Waits until the page's React code runs (the header's status is filled in on the client), so clicks are handled. */
+async function hydrated(page) {
+  await page.waitForFunction(() => document.querySelector('[data-testid="session-status"]')?.dataset.state !== "loading", null, { timeout: 10000 })
+}
+
+/** On the dashboard: waits for the client-loaded Devices card (so the page is hydrated), then signs out. */
+async function signOutFromDashboard(page) {
+  await assertText(page.getByTestId("device-count"), "session")
+  await page.getByRole("button", { name: "Sign out", exact: true }).click()
+  await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+}
+
+/** Signs in with email and password on the sign-in page (its "Sign in" tab is the default). */
 async function emailSignIn(page, email, password) {
   await page.goto(`${appURL}/login`)
+  await hydrated(page)
   const form = page.getByTestId("email-signin")
   await form.getByLabel("Email", { exact: true }).fill(email)
   await form.getByLabel("Password", { exact: true }).fill(password)
@@ -718,6 +731,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await assertText(row("oidc"), "Linked ")
         // GitHub is configured and not linked yet: "Link GitHub". The GitHub-shaped server approves at once and the
         // callback brings the browser back to the dashboard with the account added to this user.
+        await assertText(page.getByTestId("device-count"), "session") // hydrated: the buttons work
         await page.getByRole("button", { name: "Link GitHub", exact: true }).click()
         await row("github").waitFor({ timeout: 20000 })
         assert.equal(await rows.count(), 2)
@@ -729,6 +743,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         assert.ok(github.requests.some((r) => r.path === "/login/oauth/access_token"), "the GitHub-shaped server issued a token")
         await snap(page, "dashboard-accounts", { fullPage: true })
 
+        await assertText(page.getByTestId("device-count"), "session")
         await page.getByRole("button", { name: "Unlink Local OpenID", exact: true }).click()
         await assertText(page.getByTestId("accounts-message"), "Unlinked Local OpenID")
         assert.equal(await rows.count(), 1)
@@ -741,22 +756,23 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
       })
 
       await t.test("linked accounts: unlinking the last way to sign in is refused with a readable message (LAST_ACCOUNT)", async () => {
+        await assertText(page.getByTestId("device-count"), "session")
         await page.getByRole("button", { name: "Unlink GitHub", exact: true }).click()
         await assertText(page.getByTestId("accounts-message"), "This is your only way to sign in, so it can't be unlinked.")
         assert.equal(await page.getByTestId("accounts-message").getAttribute("role"), "alert")
         await page.reload()
         await row("github").waitFor()
         assert.equal(await rows.count(), 1)
-        await page.getByRole("button", { name: "Sign out", exact: true }).click()
-        await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+        await signOutFromDashboard(page)
       })
 
       const first = "first-password-123"
       const second = "second-password-456"
       await t.test("email: sign up; before the address is confirmed, sign-in is refused and a fresh link is mailed", async () => {
         await page.goto(`${appURL}/login`)
+        await hydrated(page)
         const form = page.getByTestId("email-signin")
-        await form.getByRole("tab", { name: "Create an account" }).click()
+        await form.getByRole("tab", { name: "Create account" }).click()
         await form.getByLabel("Name", { exact: true }).fill("Eve Example")
         await form.getByLabel("Email", { exact: true }).fill(EMAIL_USER)
         await form.getByLabel("Password", { exact: true }).fill(first)
@@ -767,7 +783,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         assert.equal((await page.evaluate(async () => (await fetch("/api/auth/session")).json())).authenticated, false)
 
         await emailSignIn(page, EMAIL_USER, first)
-        await assertText(page.getByTestId("email-message"), "verif")
+        await assertText(page.getByTestId("email-message"), "Verify your email address first")
         assert.equal(new URL(page.url()).pathname, "/login")
         await page.getByTestId("email-message").getByRole("link", { name: "Open the development mailbox" }).click()
         await page.waitForURL(`${appURL}/dev/mailbox`)
@@ -791,6 +807,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
 
       await t.test("email: change the password on the dashboard; the old one is then refused, the new one works; sign out", async () => {
         const card = page.getByTestId("change-password")
+        await assertText(page.getByTestId("device-count"), "session")
         await card.getByLabel("Current password").fill("not-the-password")
         await card.getByLabel("New password").fill(second)
         await card.getByRole("button", { name: "Change password" }).click()
@@ -799,16 +816,14 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await card.getByLabel("New password").fill(second)
         await card.getByRole("button", { name: "Change password" }).click()
         await assertText(page.getByTestId("password-message"), "Password changed.")
-        await page.getByRole("button", { name: "Sign out", exact: true }).click()
-        await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+        await signOutFromDashboard(page)
 
         await emailSignIn(page, EMAIL_USER, first)
         await assertText(page.getByTestId("email-message"), "That email and password don't match an account.")
         assert.equal(new URL(page.url()).pathname, "/login")
         await emailSignIn(page, EMAIL_USER, second)
         await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
-        await page.getByRole("button", { name: "Sign out", exact: true }).click()
-        await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+        await signOutFromDashboard(page)
         assert.equal((await page.evaluate(async () => (await fetch("/api/auth/session")).json())).authenticated, false)
       })
 
@@ -817,18 +832,21 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await page.goto(`${appURL}/login`)
         await page.getByRole("link", { name: "Forgot your password?" }).click()
         await page.waitForURL(`${appURL}/forgot-password`)
+        await hydrated(page)
         await page.getByLabel("Email", { exact: true }).fill(EMAIL_USER)
         await page.getByRole("button", { name: "Send the reset link" }).click()
         await assertText(page.getByTestId("forgot-message"), `If ${EMAIL_USER} has an account`)
         await openMailLink(page, EMAIL_USER, "reset-password")
         await page.waitForURL((u) => u.pathname === "/reset-password" && u.searchParams.has("token"), { timeout: 15000 })
         const resetURL = page.url()
+        await hydrated(page)
         await page.getByLabel("New password").fill(third)
         await page.getByRole("button", { name: "Set the new password" }).click()
         await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("reset") === "1", { timeout: 15000 })
         await assertText(page.getByTestId("login-notice"), "Your password is set")
         // The same link again: refused.
         await page.goto(resetURL)
+        await hydrated(page)
         await page.getByLabel("New password").fill("fourth-password-000")
         await page.getByRole("button", { name: "Set the new password" }).click()
         await assertText(page.getByTestId("reset-message"), "invalid")
@@ -836,12 +854,12 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await assertText(page.getByTestId("email-message"), "don't match")
         await emailSignIn(page, EMAIL_USER, third)
         await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
-        await page.getByRole("button", { name: "Sign out", exact: true }).click()
-        await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+        await signOutFromDashboard(page)
       })
 
       await t.test("email: a sign-in link from the mailbox signs in, once", async () => {
         await page.goto(`${appURL}/login`)
+        await hydrated(page)
         await page.getByTestId("email-signin").getByLabel("Email", { exact: true }).fill(EMAIL_USER)
         await page.getByRole("button", { name: "Email me a sign-in link" }).click()
         await assertText(page.getByTestId("email-message"), `we sent a sign-in link to ${EMAIL_USER}`)
@@ -850,8 +868,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await openMailLink(page, EMAIL_USER, "magic-link")
         await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
         await assertText(page.getByTestId("ssr-session"), "Welcome, Eve Example!")
-        await page.getByRole("button", { name: "Sign out", exact: true }).click()
-        await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+        await signOutFromDashboard(page)
         await page.goto(link)
         assert.equal(new URL(page.url()).pathname, "/error")
         assert.equal(new URL(page.url()).searchParams.get("code"), "INVALID_TOKEN")
@@ -897,7 +914,7 @@ describe("the demo's own routes: accounts API and the development mailbox", () =
       body = await res.text()
       assert.equal(res.status, 200)
       assert.match(body, /Local OpenID/)
-      assert.doesNotMatch(body, /Create an account|data-testid="email-signin"/)
+      assert.doesNotMatch(body, /data-testid="email-signin"|Forgot your password/)
       res = await fetch(`${url}/forgot-password`)
       await res.arrayBuffer()
       assert.equal(res.status, 404)

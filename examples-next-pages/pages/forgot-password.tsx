@@ -54,7 +54,7 @@ export default function ForgotPasswordPage({ mailbox }: InferGetServerSidePropsT
             {failed}
           </p>
         )}
-        <form className="form" onSubmit={submit}>
+        <form className="form" method="post" onSubmit={submit}>
           <label className="field">
             Email
             <input className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />

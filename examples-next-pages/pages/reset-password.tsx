@@ -52,7 +52,7 @@ export default function ResetPasswordPage({ token }: InferGetServerSidePropsType
                 {failed} <Link href="/forgot-password">Ask for a new link</Link>.
               </p>
             )}
-            <form className="form" onSubmit={submit}>
+            <form className="form" method="post" onSubmit={submit}>
               <label className="field">
                 New password
                 <input

@@ -36,7 +36,7 @@ export const ChangePassword = () => {
           {message.text}
         </p>
       )}
-      <form className="form" onSubmit={submit}>
+      <form className="form" method="post" onSubmit={submit}>
         <label className="field">
           Current password
           <input className="input" type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />

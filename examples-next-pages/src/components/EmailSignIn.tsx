@@ -74,7 +74,7 @@ export const EmailSignIn = ({ redirectTo, mailbox, disabled }: { redirectTo: str
               setMessage(null)
             }}
           >
-            {m === "signIn" ? "Sign in with email" : "Create an account"}
+            {m === "signIn" ? "Sign in" : "Create account"}
           </button>
         ))}
       </div>
@@ -89,7 +89,8 @@ export const EmailSignIn = ({ redirectTo, mailbox, disabled }: { redirectTo: str
           )}
         </p>
       )}
-      <form className="form" onSubmit={submit}>
+      {/* method="post": a submit before the page's script has loaded never puts the password in the address bar. */}
+      <form className="form" method="post" onSubmit={submit}>
         {signUp && (
           <label className="field">
             Name
