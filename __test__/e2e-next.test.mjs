@@ -683,12 +683,25 @@ describe("in headless Chromium: passkeys and devices (SQLite database)", () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Linked accounts (issue 17) and email + password (issue 18) in the demo: one browser, named steps (subtests).
 
+/**
+ * Opens the development mailbox until it holds `count` mails of `kind` to `to` (mails go out just after the answer,
+ * so the page is reloaded until they are there); returns their locator, newest first.
+ */
+async function mailbox(page, to, kind, count = 1) {
+  const mails = page.locator(`[data-testid="mail"][data-to="${to}"][data-kind="${kind}"]`)
+  const deadline = Date.now() + 10000
+  for (;;) {
+    await page.goto(`${appURL}/dev/mailbox`)
+    if ((await mails.count()) >= count) return mails
+    assert.ok(Date.now() < deadline, `the mailbox has no ${count} "${kind}" mail(s) to ${to}`)
+    await page.waitForTimeout(200)
+  }
+}
+
 /** The development mailbox's newest (or `which: "oldest"`) mail of `kind` to `to`; clicks its "Open link". */
 async function openMailLink(page, to, kind, which = "newest") {
-  await page.goto(`${appURL}/dev/mailbox`)
-  const mails = page.locator(`[data-testid="mail"][data-to="${to}"][data-kind="${kind}"]`)
+  const mails = await mailbox(page, to, kind)
   const mail = which === "oldest" ? mails.last() : mails.first()
-  await mail.waitFor({ timeout: 10000 })
   await mail.getByRole("link", { name: "Open link" }).click()
 }
 
@@ -718,10 +731,24 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
   test("linked accounts and the email flows through the demo", { timeout: 5 * 60 * 1000 }, async (t) => {
     await withBrowser(t, "browser-accounts-email", async (context) => {
       const page = await context.newPage()
+      const consoleLines = []
+      page.on("console", (m) => consoleLines.push(`[${m.type()}] ${m.text()}`))
+      // Named steps; a failing one leaves a screenshot, the browser console and the server log behind.
+      const step = (name, fn) =>
+        t.test(name, async () => {
+          try {
+            await fn()
+          } catch (err) {
+            fs.mkdirSync(ARTIFACTS, { recursive: true })
+            await page.screenshot({ path: path.join(ARTIFACTS, `step-${name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {})
+            console.error(`# ${page.url()}\n# browser console:\n${consoleLines.join("\n")}\n# next start output (tail):\n${app.output().slice(-3000)}`)
+            throw err
+          }
+        })
       const rows = page.getByTestId("linked-account")
       const row = (p) => page.locator(`[data-testid="linked-account"][data-provider="${p}"]`)
 
-      await t.test("linked accounts: sign in with OpenID, link GitHub (two rows), unlink one (one row)", async () => {
+      await step("linked accounts: sign in with OpenID, link GitHub (two rows), unlink one (one row)", async () => {
         await signInOnLoginPage(page, "lee")
         const userId = (await page.getByTestId("user-id").textContent()).trim()
         assert.notEqual(userId, "lee", "with a database the dashboard shows the user's own id")
@@ -755,7 +782,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await page.getByRole("button", { name: "Link Local OpenID", exact: true }).waitFor()
       })
 
-      await t.test("linked accounts: unlinking the last way to sign in is refused with a readable message (LAST_ACCOUNT)", async () => {
+      await step("linked accounts: unlinking the last way to sign in is refused with a readable message (LAST_ACCOUNT)", async () => {
         await assertText(page.getByTestId("device-count"), "session")
         await page.getByRole("button", { name: "Unlink GitHub", exact: true }).click()
         await assertText(page.getByTestId("accounts-message"), "This is your only way to sign in, so it can't be unlinked.")
@@ -768,7 +795,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
 
       const first = "first-password-123"
       const second = "second-password-456"
-      await t.test("email: sign up; before the address is confirmed, sign-in is refused and a fresh link is mailed", async () => {
+      await step("email: sign up; before the address is confirmed, sign-in is refused and a fresh link is mailed", async () => {
         await page.goto(`${appURL}/login`)
         await hydrated(page)
         const form = page.getByTestId("email-signin")
@@ -787,11 +814,12 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         assert.equal(new URL(page.url()).pathname, "/login")
         await page.getByTestId("email-message").getByRole("link", { name: "Open the development mailbox" }).click()
         await page.waitForURL(`${appURL}/dev/mailbox`)
-        assert.equal(await page.locator(`[data-testid="mail"][data-to="${EMAIL_USER}"][data-kind="verify-email"]`).count(), 2)
+        // Two links: the sign-up's and the refused sign-in's.
+        assert.equal(await (await mailbox(page, EMAIL_USER, "verify-email", 2)).count(), 2)
         await snap(page, "mailbox", { fullPage: true })
       })
 
-      await t.test("email: the mailbox's \"Open link\" confirms the address; sign in with email and password -> dashboard", async () => {
+      await step("email: the mailbox's \"Open link\" confirms the address; sign in with email and password -> dashboard", async () => {
         // The sign-up's link (the oldest) brings the browser back to the sign-in page, which says so. (The fresh link
         // of the refused sign-in leads where that sign-in was going.)
         await openMailLink(page, EMAIL_USER, "verify-email", "oldest")
@@ -805,7 +833,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await assertText(row("credentials"), "Email and password")
       })
 
-      await t.test("email: change the password on the dashboard; the old one is then refused, the new one works; sign out", async () => {
+      await step("email: change the password on the dashboard; the old one is then refused, the new one works; sign out", async () => {
         const card = page.getByTestId("change-password")
         await assertText(page.getByTestId("device-count"), "session")
         await card.getByLabel("Current password").fill("not-the-password")
@@ -828,7 +856,7 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
       })
 
       const third = "third-password-789"
-      await t.test("email: forgot password -> the reset link from the mailbox -> new password; the link works once", async () => {
+      await step("email: forgot password -> the reset link from the mailbox -> new password; the link works once", async () => {
         await page.goto(`${appURL}/login`)
         await page.getByRole("link", { name: "Forgot your password?" }).click()
         await page.waitForURL(`${appURL}/forgot-password`)
@@ -857,14 +885,13 @@ describe("in headless Chromium: linked accounts, email and password (SQLite data
         await signOutFromDashboard(page)
       })
 
-      await t.test("email: a sign-in link from the mailbox signs in, once", async () => {
+      await step("email: a sign-in link from the mailbox signs in, once", async () => {
         await page.goto(`${appURL}/login`)
         await hydrated(page)
         await page.getByTestId("email-signin").getByLabel("Email", { exact: true }).fill(EMAIL_USER)
         await page.getByRole("button", { name: "Email me a sign-in link" }).click()
         await assertText(page.getByTestId("email-message"), `we sent a sign-in link to ${EMAIL_USER}`)
-        await page.goto(`${appURL}/dev/mailbox`)
-        const link = await page.locator(`[data-testid="mail"][data-to="${EMAIL_USER}"][data-kind="magic-link"]`).first().getByRole("link", { name: "Open link" }).getAttribute("href")
+        const link = await (await mailbox(page, EMAIL_USER, "magic-link")).first().getByRole("link", { name: "Open link" }).getAttribute("href")
         await openMailLink(page, EMAIL_USER, "magic-link")
         await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
         await assertText(page.getByTestId("ssr-session"), "Welcome, Eve Example!")

@@ -84,6 +84,9 @@ export const LinkedAccounts = ({ initial, providers }: { initial: LinkedAccount[
           ))}
         </ul>
       )}
+      {accounts !== null && accounts.length === 0 && (
+        <p className="muted">No account is linked yet (you signed in with a link sent to your email).</p>
+      )}
       {linkable.length > 0 && (
         <div className="stack" style={{ marginTop: "1rem" }}>
           {linkable.map((p) => (
