@@ -84,6 +84,9 @@ before(
       GITHUB_CLIENT_SECRET: github.clientSecret,
       GITHUB_URL: github.origin,
       GITHUB_API_URL: github.origin,
+      // Every test comes from 127.0.0.1: more than the default 100 requests per minute per address (a 429 then
+      // looks like a broken page), so the example raises that budget (src/lib/auth.ts).
+      AURA_DEMO_RATE_LIMIT_MAX: "2000",
       // appEnv turns on email sign-in with the development mailbox (AURA_DEMO_MAILBOX=1), as `npm run demo` does.
     })
     assert.equal(env.AURA_DEMO_MAILBOX, "1")

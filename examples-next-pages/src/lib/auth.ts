@@ -76,6 +76,12 @@ export const auth = createAuth({
         email: { send: deliver },
       }
     : {}),
+  // Rate limits (docs/rate-limiting.md) are the library's defaults: on in production, 100 requests per minute per
+  // client address. The browser tests drive every page from one address, far faster than a person: they raise the
+  // budget with AURA_DEMO_RATE_LIMIT_MAX (the default budget and the callback rule; the email rules stay as they are).
+  ...(Number(process.env.AURA_DEMO_RATE_LIMIT_MAX) > 0
+    ? { rateLimit: { max: Number(process.env.AURA_DEMO_RATE_LIMIT_MAX), rules: { "/callback/*": { max: Number(process.env.AURA_DEMO_RATE_LIMIT_MAX) } } } }
+    : {}),
   // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>; signed-out
   // visitors of protected pages (proxy.ts) on its own sign-in page, /login?redirectTo=<the page>.
   pages: { error: "/error", signIn: "/login" },
