@@ -220,7 +220,12 @@ function createHooks(config, fail) {
 
   /** The core's final answer: after the hooks when it handed over, with events and logs reported. */
   async function complete(native, request, r) {
-    if (r.hook) r = await settle(native, request, r)
+    if (r.hook) {
+      // What the core did before handing over stands whatever the hooks answer (an email
+      // sign-up's new user: its createUser event and verification mail).
+      if (r.events || r.log || r.emails) report(r)
+      r = await settle(native, request, r)
+    }
     if (r.events || r.log || r.emails) report(r)
     return r
   }

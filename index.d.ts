@@ -394,7 +394,9 @@ export interface AuthAPI {
    * The signed-in user's access token for `providerId` (needs `storeTokens: true` on it), refreshed
    * first when under 60 s are left (one refresh per refresh token at a time in this process).
    * Throws `AuraAuthError`: UNAUTHENTICATED, NO_TOKENS, REFRESH_TOKEN_INVALID (the token cookie is
-   * cleared; the session stays), PROVIDER_UNAVAILABLE (nothing changes), UNKNOWN_PROVIDER.
+   * cleared; the session stays), PROVIDER_UNAVAILABLE (nothing changes), UNKNOWN_PROVIDER. With a
+   * `database` the tokens are read from the account row (one refresh across all instances) and
+   * also DATABASE_UNAVAILABLE and REFRESH_TIMEOUT (another instance's refresh did not finish).
    */
   getAccessToken(providerId: string, options: { req: IncomingMessage; res: ServerResponse }): Promise<AccessTokenResult>
   /** The same for Web handlers: Set-Cookie lines to send come back as `setCookie`. */

@@ -577,3 +577,78 @@ describe("§12 email sign-ins run the app's hooks (§8)", () => {
     assert.equal((await sessionOf(app, jar)).authenticated, false)
   })
 })
+
+describe("§11 events for email sign-ups (createUser, linkAccount, as for OAuth)", () => {
+  let world
+  let app
+  let hooked
+  const events = []
+  const hookedEvents = []
+  const listen = (into) => ({
+    createUser: (p) => into.push(["createUser", p]),
+    linkAccount: (p) => into.push(["linkAccount", p]),
+    signIn: (p) => into.push(["signIn", p]),
+  })
+  before(async () => {
+    world = await startProviders()
+    app = await emailApp({ oauth: world.providers(), events: listen(events) })
+    hooked = await emailApp({ events: listen(hookedEvents), callbacks: { signIn: ({ user }) => user.email !== "nope@example.com" } })
+  })
+  after(async () => {
+    await app.close()
+    await hooked.close()
+    await world.close()
+  })
+  const named = (list, name) => list.filter(([n]) => n === name).map(([, p]) => p)
+
+  test("events.createUser fires once for an email sign-up (before signIn) and not for a sign-up of an address in use", async () => {
+    const up = await signUp(app, "ev@example.com")
+    const id = (await sessionOf(app, up.jar)).session.user.id
+    await delivered()
+    const created = named(events, "createUser")
+    assert.equal(created.length, 1)
+    assert.equal(created[0].user.id, id)
+    assert.equal(created[0].user.email, "ev@example.com")
+    assert.equal(created[0].user.emailVerified, false)
+    assert.match(created[0].user.createdAt, /^\d{4}-\d\d-\d\dT/)
+    const order = events.map(([n]) => n)
+    assert.ok(order.indexOf("createUser") < order.indexOf("signIn"), order.join(","))
+    await post(app, new CookieJar(), "signUp/email", { email: "ev@example.com", password: "another password" })
+    await delivered()
+    assert.equal(named(events, "createUser").length, 1, "an address in use creates no user")
+  })
+
+  test("events.createUser fires for a magic link's new (verified) user", async () => {
+    await post(app, new CookieJar(), "signIn/magic-link", { email: "ml-ev@example.com" })
+    const m = await lastMail(app, "magic-link", "ml-ev@example.com")
+    await go(new CookieJar(), m.url)
+    await delivered()
+    const created = named(events, "createUser").filter((p) => p.user.email === "ml-ev@example.com")
+    assert.equal(created.length, 1)
+    assert.equal(created[0].user.emailVerified, true)
+  })
+
+  test("events.linkAccount fires when a reset gives an OAuth user a first password (provider credentials)", async () => {
+    const jar = new CookieJar()
+    await oauthSignIn(app, jar, "oidc", { username: "evo" })
+    const userId = (await sessionOf(app, jar)).session.user.id
+    await post(app, new CookieJar(), "password/forgot", { email: "evo@example.test" })
+    const m = await lastMail(app, "reset-password", "evo@example.test")
+    const token = new URL(m.url).searchParams.get("token")
+    assert.equal((await post(app, new CookieJar(), "password/reset", { token, password: "first password here" })).status, 200)
+    await delivered()
+    const linked = named(events, "linkAccount").filter((p) => p.userId === userId)
+    assert.deepEqual(linked, [{ userId, account: { provider: "credentials", providerAccountId: userId, type: "credentials" } }])
+    assert.equal((await signInEmail(app, "evo@example.test", "first password here")).status, 200)
+  })
+
+  test("with sign-in hooks, an email sign-up still reports createUser and mails its verification link, even when callbacks.signIn refuses", async () => {
+    await signUp(hooked, "hk@example.com")
+    const refused = await post(hooked, new CookieJar(), "signUp/email", { email: "nope@example.com", password: PW })
+    assert.equal(refused.status, 403)
+    await delivered()
+    assert.deepEqual(named(hookedEvents, "createUser").map((p) => p.user.email).sort(), ["hk@example.com", "nope@example.com"])
+    await lastMail(hooked, "verify-email", "hk@example.com")
+    await lastMail(hooked, "verify-email", "nope@example.com")
+  })
+})

@@ -335,3 +335,14 @@ fn outcome(r: crate::error::Result<String>) -> String {
 pub fn migration_sql(input: String) -> Result<String, String> {
     crate::auth::api::cli_migration_sql(&input).map_err(to_napi)
 }
+
+/// Benchmark support (bench/password.mjs): one verification of `password` against a stored hash
+/// at the default argon2id parameters, on the worker pool exactly as a sign-in runs it (same
+/// slots, same kept memory), without the request around it. The bench subtracts it from a sign-in.
+#[napi]
+pub async fn verify_password_for_bench(password: String, stored: String) -> bool {
+    let hasher = crate::credentials::password::Hasher::default();
+    crate::actions::email::blocking(move || hasher.verify(&password, &stored).ok())
+        .await
+        .unwrap_or(false)
+}

@@ -2,11 +2,12 @@
 //! under a minute is left. One refresh per refresh token at a time: a finished refresh stays
 //! shared for [`REFRESH_GRACE`] (while its token is valid), so callers that still hold the old
 //! (rotated) refresh token get the new tokens instead of spending the old one again.
+//! With a database the tokens live in the account row instead (`access_token_db`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::auth::{Auth, ProviderRuntime};
+use crate::auth::{Auth, ProviderRuntime, RefreshSlot};
 use crate::clock;
 use crate::error::{AuthError, Result};
 use crate::http::context::session_scheme;
@@ -17,6 +18,35 @@ use crate::session;
 pub const REFRESH_GRACE: Duration = Duration::from_secs(60);
 
 impl Auth {
+    /// The single-flight slot of one refresh (keyed by [`refresh_key`]): callers with the same key
+    /// share one call to the token endpoint. A finished refresh is shared for [`REFRESH_GRACE`],
+    /// while its token is valid.
+    pub(super) fn refresh_slot(&self, key: [u8; 32]) -> RefreshSlot {
+        match self.refreshing.lock() {
+            Ok(mut map) => {
+                let now = clock::now();
+                map.retain(|_, (slot, at)| {
+                    at.elapsed() < REFRESH_GRACE
+                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
+                });
+                map.entry(key)
+                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
+                    .0
+                    .clone()
+            }
+            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+
+    /// Drops a failed refresh's slot (a transient error), so the next caller tries again.
+    pub(super) fn forget_refresh(&self, key: &[u8; 32], slot: &RefreshSlot) {
+        if let Ok(mut map) = self.refreshing.lock() {
+            if map.get(key).is_some_and(|(s, _)| Arc::ptr_eq(s, slot)) {
+                map.remove(key);
+            }
+        }
+    }
+
     /// The stored tokens of `provider` for the signed-in user of this Cookie header, and whether
     /// they were found under the https (`__Host-`) names.
     fn stored_tokens<'a>(
@@ -74,6 +104,10 @@ impl Auth {
         cookie: Option<&str>,
         forwarded_proto: Option<&str>,
     ) -> String {
+        // With a database the tokens are in the account row: read there (I/O, so async).
+        if self.store.is_some() && self.provider(provider).is_some_and(|p| p.tokens.store) {
+            return r#"{"refresh":true}"#.to_string();
+        }
         let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
         match self.stored_tokens(provider, &cookies, forwarded_proto) {
             Ok((_, _, set)) if !set.needs_refresh() => access_json(&set, &[]),
@@ -93,6 +127,14 @@ impl Auth {
         forwarded_proto: Option<&str>,
     ) -> String {
         let cookies = RequestCookies::parse_for(cookie, &self.config.cookie_prefix);
+        if let (Some(store), Some(p)) = (
+            &self.store,
+            self.provider(provider).filter(|p| p.tokens.store),
+        ) {
+            return self
+                .access_token_from_row(p, store, &cookies, forwarded_proto)
+                .await;
+        }
         let (p, secure, set) = match self.stored_tokens(provider, &cookies, forwarded_proto) {
             Ok(v) => v,
             Err(e) => return error_json(&e, &[]),
@@ -121,21 +163,7 @@ impl Auth {
             };
         };
         let key = refresh_key(provider, &set.sub, refresh_token);
-        let slot = match self.refreshing.lock() {
-            Ok(mut map) => {
-                // A finished refresh is shared for the grace period, while its token is valid.
-                let now = clock::now();
-                map.retain(|_, (slot, at)| {
-                    at.elapsed() < REFRESH_GRACE
-                        && !matches!(slot.get(), Some(Ok(t)) if t.expires_at.is_some_and(|e| e <= now))
-                });
-                map.entry(key)
-                    .or_insert_with(|| (Arc::new(tokio::sync::OnceCell::new()), Instant::now()))
-                    .0
-                    .clone()
-            }
-            Err(_) => Arc::new(tokio::sync::OnceCell::new()),
-        };
+        let slot = self.refresh_slot(key);
         let result = slot
             .get_or_init(|| async {
                 let endpoints = self.endpoints(p).await?;
@@ -159,11 +187,7 @@ impl Auth {
             }
             Err(e) => {
                 // Transient: the next caller may try again.
-                if let Ok(mut map) = self.refreshing.lock() {
-                    if map.get(&key).is_some_and(|(s, _)| Arc::ptr_eq(s, &slot)) {
-                        map.remove(&key);
-                    }
-                }
+                self.forget_refresh(&key, &slot);
                 error_json(&e, &[])
             }
         }
@@ -205,7 +229,7 @@ struct AccessJson<'a> {
     set_cookie: &'a [String],
 }
 
-fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
+pub(crate) fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
     serde_json::to_string(&AccessJson {
         ok: true,
         access_token: &set.access_token,
@@ -216,14 +240,14 @@ fn access_json(set: &TokenSet, set_cookie: &[String]) -> String {
     .unwrap_or_default()
 }
 
-fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
+pub(crate) fn error_json(e: &AuthError, set_cookie: &[String]) -> String {
     serde_json::json!({ "ok": false, "code": e.code, "message": e.message, "setCookie": set_cookie })
         .to_string()
 }
 
 /// The shared-refresh key (review finding 12): (provider, subject, refresh token), each part
 /// length-prefixed so no two triples hash alike.
-fn refresh_key(provider: &str, sub: &str, refresh_token: &str) -> [u8; 32] {
+pub(crate) fn refresh_key(provider: &str, sub: &str, refresh_token: &str) -> [u8; 32] {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     for part in [provider, sub, refresh_token] {

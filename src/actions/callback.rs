@@ -8,32 +8,30 @@
 //! profile calls and paths, the emails call) are read from the provider's description: one flow
 //! serves every provider.
 
-use cookie::SameSite;
 use oauth2::TokenResponse;
-use serde_json::Value;
 use subtle::ConstantTimeEq;
 
+mod hand_off;
 mod identity;
+
+pub use super::signed_in::{signed_in, signed_in_as, SignedIn};
+pub use hand_off::{hand_off, HandOff};
 
 use super::sign_in_user::{self, Identity};
 use super::{body_fields, error_redirect};
 use crate::auth::{Auth, ProviderRuntime};
 use crate::error::{AuthError, Result};
-use crate::hooks::{Ticket, TicketKind};
 use crate::http::context::Context;
 use crate::http::redirect::safe_redirect;
 use crate::http::request::Request;
 use crate::http::response::Response;
-use crate::log::{Level, LogEntry};
 use crate::oauth::account::Account;
 use crate::oauth::endpoints::Endpoints;
 use crate::oauth::oidc::id_token;
 use crate::oauth::providers::profile::User;
 use crate::oauth::token_endpoint::TokenResp;
-use crate::oauth::tokens::{self, TokenSet};
-use crate::seal::cookies;
+use crate::oauth::tokens::{self};
 use crate::session::flow::Flow;
-use crate::session::SessionData;
 use identity::{exchange, profile, verify_id_token};
 
 /// The authorization response's parameters: the query of a GET callback, or the form body of a
@@ -189,6 +187,7 @@ async fn complete(
         provider: &p.spec.id,
         kind: &account.kind,
         user: &user,
+        tokens: Some(&account),
     };
     if auth.config.hooks.hand_off(&p.spec.id) {
         // With a database the hooks learn the user's id and whether it is new.
@@ -258,205 +257,4 @@ fn account_of(
         id_token: token.id_token.clone(),
         token_type: token.token_type().as_ref().to_string(),
     }
-}
-
-/// A verified sign-in on its way to the app's hooks.
-pub struct HandOff<'a> {
-    pub user: &'a User,
-    pub account: Account,
-    pub raw_profile: Value,
-    pub target: String,
-    /// With a database: who the sign-in will be (the hooks get the id and `isNewUser`).
-    pub plan: Option<&'a sign_in_user::Plan>,
-    pub link_user: Option<&'a str>,
-}
-
-/// Hands the verified sign-in to the app's hooks (see `crate::hooks`).
-pub fn hand_off(auth: &Auth, h: HandOff, ctx: &Context) -> Response {
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Payload<'a> {
-        kind: &'static str,
-        ticket: String,
-        provider: &'a str,
-        user: &'a Value,
-        account: &'a Account,
-        profile: &'a Value,
-        redirect_to: &'a str,
-        #[serde(rename = "baseURL")]
-        base_url: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        is_new_user: Option<bool>,
-    }
-    let account = h.account;
-    let user_value = serde_json::to_value(h.user).unwrap_or(Value::Null);
-    let mut ticket = Ticket::new(
-        TicketKind::SignIn,
-        &account.provider,
-        user_value.clone(),
-        &auth.config.hooks,
-    );
-    ticket.target = h.target.clone();
-    ticket.oidc = account.is_oidc();
-    ticket.link_user = h.link_user.map(str::to_string);
-    // The account travels in the ticket only when the core needs it again (token cookie,
-    // events, the database's accounts row).
-    let keep_account = auth.config.hooks.events
-        || auth.store.is_some()
-        || auth
-            .provider(&account.provider)
-            .is_some_and(|p| p.tokens.store);
-    if keep_account {
-        ticket.account = Some(account.clone());
-    }
-    let mut shown_user = user_value;
-    if let (Some(plan), Value::Object(m)) = (h.plan, &mut shown_user) {
-        m.insert("id".into(), Value::String(plan.user_id.clone()));
-        // The finish gives a new user the id the hooks were told.
-        ticket.user = shown_user.clone();
-    }
-    let payload = Payload {
-        kind: "signIn",
-        ticket: ticket.seal(&auth.config),
-        provider: &account.provider,
-        user: &shown_user,
-        account: &account,
-        profile: &h.raw_profile,
-        redirect_to: &h.target,
-        base_url: ctx.origin.as_str().trim_end_matches('/'),
-        is_new_user: h.plan.map(|p| p.is_new_user),
-    };
-    Response::hook(serde_json::to_string(&payload).unwrap_or_default())
-}
-
-/// The end of every successful sign-in: the session cookie (last), the spent flow cookie and the
-/// CSRF token (rotated) cleared, a redirect to `target`, and the `signIn` event.
-pub fn signed_in(
-    auth: &Auth,
-    ctx: &Context,
-    provider: &str,
-    user_json: String,
-    extra_json: String,
-    account: Option<&Account>,
-    target: &str,
-) -> Result<Response> {
-    signed_in_as(
-        auth,
-        ctx,
-        SignedIn {
-            provider,
-            user_json,
-            extra_json,
-            account,
-            target,
-            handle: None,
-            events: Vec::new(),
-        },
-    )
-}
-
-/// A finished sign-in, ready for its cookies.
-pub struct SignedIn<'a> {
-    pub provider: &'a str,
-    pub user_json: String,
-    pub extra_json: String,
-    pub account: Option<&'a Account>,
-    pub target: &'a str,
-    /// With a database: the session row the cookie names.
-    pub handle: Option<crate::session::SessionHandle>,
-    /// Events of the sign-in itself (`createUser`, `linkAccount`), before `signIn`.
-    pub events: Vec<(&'static str, Value)>,
-}
-
-/// [`signed_in`], with the database's session handle and events when there is one.
-pub fn signed_in_as(auth: &Auth, ctx: &Context, s: SignedIn) -> Result<Response> {
-    let SignedIn {
-        provider,
-        user_json,
-        extra_json,
-        account,
-        target,
-        handle,
-        events,
-    } = s;
-    let mut session = SessionData::with_fields(user_json, extra_json, &auth.config);
-    session.handle = handle;
-    let sealed = session.seal_checked(&auth.config, &ctx.names.session)?;
-    // The spent flow cookie and the CSRF token (rotated at sign-in) are cleared first; the
-    // session cookie comes last, so an adapter that keeps only the last Set-Cookie keeps it.
-    // The CSRF clear is always sent (review finding 4): the cookie is SameSite=Strict, so the
-    // cross-site callback never carries it and could not tell it is there.
-    let mut cookies_out = vec![
-        cookies::clear(&ctx.names.flow, ctx.secure, SameSite::Lax),
-        cookies::clear(&ctx.names.csrf, ctx.secure, SameSite::Strict),
-    ];
-    let form_post = auth.provider(provider).is_some_and(|p| p.spec.form_post);
-    // `storeTokens`: every provider's token cookie is cleared (tokens of an earlier sign-in never
-    // outlive it), then this provider's tokens are set within what the session leaves of the
-    // combined budget (review finding 9), before the session's cookie.
-    let mut too_large = false;
-    let stores = |p: &&crate::auth::ProviderRuntime| p.tokens.store;
-    for p in auth.providers.iter().filter(stores) {
-        let name = tokens::cookie_name(&auth.config, ctx.secure, &p.spec.id);
-        let sealed_tokens = account.filter(|_| p.spec.id == provider).map(|a| {
-            TokenSet::from_account(a).sealed_within(
-                &auth.config,
-                &name,
-                tokens::budget_beside(sealed.len()),
-            )
-        });
-        match sealed_tokens {
-            Some(Some(value)) => cookies_out.extend(cookies::set_chunked_blind(
-                &name,
-                &value,
-                auth.config.max_age,
-                ctx.secure,
-            )),
-            Some(None) => {
-                too_large = true;
-                cookies_out.extend(cookies::clear_every(&name, ctx.secure));
-            }
-            None => cookies_out.extend(cookies::clear_every(&name, ctx.secure)),
-        }
-    }
-    // A form_post callback (Apple) is a cross-site POST that carries no Lax cookie: the old
-    // session's name and every chunk are cleared unconditionally (review finding 5).
-    cookies_out.extend(if form_post {
-        cookies::set_chunked_blind(&ctx.names.session, &sealed, auth.config.max_age, ctx.secure)
-    } else {
-        cookies::set_chunked(
-            &ctx.cookies,
-            &ctx.names.session,
-            &sealed,
-            auth.config.max_age,
-            ctx.secure,
-        )
-    });
-    let mut resp = Response::redirect(target)
-        .with_cookies(cookies_out)
-        .with_log(LogEntry::new(
-            Level::Info,
-            "SIGNED_IN",
-            "A user signed in.",
-            Some(provider),
-        ));
-    if too_large {
-        resp = resp.with_log(LogEntry::new(
-            Level::Warn,
-            "TOKENS_TOO_LARGE",
-            "The provider's tokens do not fit beside the session in the cookie budget; they were not stored.",
-            Some(provider),
-        ));
-    }
-    if auth.config.hooks.events {
-        for (name, payload) in events {
-            resp = resp.with_event(name, payload);
-        }
-        let user: Value = serde_json::from_str(&session.user_json).unwrap_or(Value::Null);
-        resp = resp.with_event(
-            "signIn",
-            serde_json::json!({ "user": user, "account": account }),
-        );
-    }
-    Ok(resp)
 }

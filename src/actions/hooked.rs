@@ -90,6 +90,7 @@ async fn with_store(
         provider: &provider,
         kind: &kind,
         user: &user,
+        tokens: s.ticket.account.as_ref(),
     };
     let told = s.ticket.user.get("id").and_then(Value::as_str);
     let done = sign_in_user::commit(

@@ -1,6 +1,7 @@
 //! One module per endpoint, plus the helpers they share.
 
 pub mod access_token;
+pub mod access_token_db;
 pub mod accounts;
 pub mod callback;
 pub mod csrf;
@@ -13,6 +14,7 @@ pub mod providers;
 pub mod session;
 pub mod sessions;
 pub mod sign_in_user;
+pub mod signed_in;
 pub mod signin;
 pub mod signin_page;
 pub mod signout;

@@ -38,6 +38,8 @@ pub struct Identity<'a> {
     /// `oidc`, `oauth` (or `credentials`, `passkey` from other capabilities).
     pub kind: &'a str,
     pub user: &'a User,
+    /// The provider's tokens, stored (sealed) in the account row when the provider keeps them.
+    pub tokens: Option<&'a crate::oauth::account::Account>,
 }
 
 fn not_linked() -> AuthError {
@@ -151,6 +153,10 @@ pub async fn commit(
             Err(e) => return Err(e),
         }
     };
+    let keeps = auth.provider(who.provider).is_some_and(|p| p.tokens.store);
+    if let Some(account) = who.tokens.filter(|_| keeps) {
+        crate::oauth::account_tokens::save_at_sign_in(store, &auth.config, account).await?;
+    }
     let handle = start_session(auth, store, ctx, req, &plan.user_id, who.provider).await?;
     Ok(Done {
         plan,

@@ -36,6 +36,20 @@ pub trait CredentialStore: Send + Sync {
     fn user_by_id<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<UserRecord>>;
     /// The user's stored password hash (PHC, bcrypt or scrypt), if they have a password.
     fn password_hash<'a>(&'a self, user_id: &'a str) -> StoreFuture<'a, Option<String>>;
+    /// The user with this email and their password hash (a password sign-in's read). A store
+    /// that can should answer in one query; this default asks twice.
+    fn user_and_password_by_email<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> StoreFuture<'a, Option<(UserRecord, Option<String>)>> {
+        Box::pin(async move {
+            let Some(user) = self.user_by_email(email).await? else {
+                return Ok(None);
+            };
+            let hash = self.password_hash(&user.id).await?;
+            Ok(Some((user, hash)))
+        })
+    }
     /// Creates the user (and its password). `Ok(None)` when the email is already taken (a race
     /// with another sign-up): the caller answers as for an address in use.
     fn create_user<'a>(&'a self, user: NewUser<'a>) -> StoreFuture<'a, Option<UserRecord>>;

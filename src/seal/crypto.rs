@@ -24,8 +24,11 @@ pub enum Purpose {
     Csrf,
     /// A sign-in or session update waiting for the app's hooks (never leaves the process).
     Ticket,
-    /// The provider's tokens (`storeTokens`).
+    /// The provider's tokens (`storeTokens`) in their cookie.
     Tokens,
+    /// The provider's tokens in a database account row (SPEC §11): a key of their own, so a
+    /// sealed row never opens as a cookie, nor a cookie as a row.
+    AccountTokens,
 }
 
 impl Purpose {
@@ -36,6 +39,7 @@ impl Purpose {
             Purpose::Csrf => "csrf",
             Purpose::Ticket => "ticket",
             Purpose::Tokens => "tokens",
+            Purpose::AccountTokens => "account-tokens",
         }
     }
 }
@@ -47,6 +51,7 @@ struct KeySet {
     csrf: XChaCha20Poly1305,
     ticket: XChaCha20Poly1305,
     tokens: XChaCha20Poly1305,
+    account_tokens: XChaCha20Poly1305,
 }
 
 impl KeySet {
@@ -70,6 +75,7 @@ impl KeySet {
             csrf: key(Purpose::Csrf),
             ticket: key(Purpose::Ticket),
             tokens: key(Purpose::Tokens),
+            account_tokens: key(Purpose::AccountTokens),
         }
     }
 
@@ -80,6 +86,7 @@ impl KeySet {
             Purpose::Csrf => &self.csrf,
             Purpose::Ticket => &self.ticket,
             Purpose::Tokens => &self.tokens,
+            Purpose::AccountTokens => &self.account_tokens,
         }
     }
 }

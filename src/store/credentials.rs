@@ -139,6 +139,18 @@ impl CredentialStore for Store {
         Box::pin(Store::password_hash(self, user_id))
     }
 
+    fn user_and_password_by_email<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> StoreFuture<'a, Option<(UserRecord, Option<String>)>> {
+        Box::pin(async move {
+            Ok(self
+                .user_by_email_with_password(email)
+                .await?
+                .map(|(u, hash)| (record(u), hash)))
+        })
+    }
+
     fn create_user<'a>(&'a self, user: NewUser<'a>) -> StoreFuture<'a, Option<UserRecord>> {
         Box::pin(async move {
             let created = Store::create_user(

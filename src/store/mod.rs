@@ -15,6 +15,7 @@
 //! are bound), log the database URL (it may hold a password), or run on the `getSession` path
 //! (that reads the in-memory [`revocations::Revocations`] view only).
 
+pub mod account_tokens;
 pub mod config;
 pub mod credentials;
 mod engine;

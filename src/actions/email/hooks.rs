@@ -152,3 +152,41 @@ pub async fn finish(
         Err(e) => fail(e),
     }
 }
+
+/// The `createUser` event for a user an email flow just created (sign-up, a magic link's first
+/// use), with the same payload as an OAuth sign-in's (SPEC §11), placed before the sign-in's
+/// own events. Only read back when the app listens to events.
+pub async fn with_created_user(env: &Env<'_>, resp: Response, user_id: &str) -> Response {
+    if !env.auth.config.hooks.events {
+        return resp;
+    }
+    match env.db.user(user_id).await {
+        Ok(Some(row)) => with_first_event(
+            resp,
+            "createUser",
+            serde_json::json!({ "user": crate::actions::sign_in_user::user_value(&row) }),
+        ),
+        _ => resp,
+    }
+}
+
+/// The `linkAccount` event for a password joining an existing user (a reset that gives an
+/// OAuth or magic-link user their first password), shaped as an OAuth account's.
+pub fn with_linked_password(env: &Env<'_>, resp: Response, user_id: &str) -> Response {
+    if !env.auth.config.hooks.events {
+        return resp;
+    }
+    with_first_event(
+        resp,
+        "linkAccount",
+        serde_json::json!({
+            "userId": user_id,
+            "account": { "provider": "credentials", "providerAccountId": user_id, "type": "credentials" },
+        }),
+    )
+}
+
+fn with_first_event(mut resp: Response, name: &'static str, payload: Value) -> Response {
+    resp.events.insert(0, (name, payload));
+    resp
+}

@@ -71,5 +71,10 @@ async fn sign_in(env: &Env<'_>, target: &str) -> Result<Response> {
         email_verified: true,
         ..user
     };
-    signed_in(env, &user, "magic-link", target, true, is_new).await
+    let resp = signed_in(env, &user, "magic-link", target, true, is_new).await?;
+    Ok(if is_new {
+        super::hooks::with_created_user(env, resp, &user.id).await
+    } else {
+        resp
+    })
 }

@@ -50,12 +50,19 @@ pub async fn reset(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     let user = env.store.user_by_email(&email).await?.ok_or_else(bad)?;
     let hasher = env.settings.hasher.clone();
     let fresh = blocking(move || hasher.hash(&pw)).await??;
+    // A first password (an OAuth or magic-link user) is a new way to sign in: `linkAccount`.
+    let first = env.store.password_hash(&user.id).await?.is_none();
     env.store.set_password_hash(&user.id, &fresh).await?;
     if !user.email_verified {
         env.store.set_email_verified(&user.id).await?;
     }
     env.store.revoke_sessions_except(&user.id, None).await?;
-    Ok(ask.ok("/"))
+    let resp = ask.ok("/");
+    Ok(if first {
+        super::hooks::with_linked_password(env, resp, &user.id)
+    } else {
+        resp
+    })
 }
 
 pub async fn change(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {

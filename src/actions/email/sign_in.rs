@@ -27,14 +27,13 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     if pw.is_empty() || pw.len() > MAX_PASSWORD_BYTES {
         return Err(invalid());
     }
+    // One read: the user and their hash together.
     let found = match &email {
-        Some(e) => match env.store.user_by_email(e).await? {
-            Some(user) => {
-                let hash = env.store.password_hash(&user.id).await?;
-                hash.map(|h| (user, h))
-            }
-            None => None,
-        },
+        Some(e) => env
+            .store
+            .user_and_password_by_email(e)
+            .await?
+            .and_then(|(user, hash)| hash.map(|h| (user, h))),
         None => None,
     };
     let hasher = env.settings.hasher.clone();

@@ -81,6 +81,8 @@ pub async fn run(env: &Env<'_>, ask: &Ask) -> Result<Response, Refusal> {
     } else {
         signed_in(env, &user, "credentials", &target, ask.form_post, true).await?
     };
+    // `createUser`, as for a user an OAuth sign-in creates (SPEC §11); not for an address in use.
+    let resp = super::hooks::with_created_user(env, resp, &user.id).await;
     Ok(mail(env, resp, Kind::VerifyEmail, &email, &url))
 }
 

@@ -196,17 +196,8 @@ async fn register_options(
         .or(user.name.clone())
         .unwrap_or_else(|| "user".into());
     let display = user.name.clone().unwrap_or_else(|| label.clone());
-    let started = ceremony::start_registration(cfg, &handle, &label, &display, &creds)
-        .map_err(|e| Response::error(500, e.code, &e.message))?;
-    let kept = Kept {
-        user: Some(user_id),
-        state: crate::seal::b64::encode(&started.state),
-    };
-    keep(store, format!("{REG}{}", started.key), &kept).await?;
-    Ok(Response::json(
-        200,
-        &serde_json::json!({ "options": started.options }),
-    ))
+    let started = ceremony::start_registration(cfg, &handle, &label, &display, &creds);
+    challenge(store, REG, Some(user_id), started).await
 }
 
 async fn register(
@@ -271,13 +262,23 @@ async fn register(
 }
 
 async fn sign_in_options(cfg: &PasskeyConfig, store: &dyn PasskeyStore) -> Out<Response> {
-    let started =
-        ceremony::start_sign_in(cfg).map_err(|e| Response::error(500, e.code, &e.message))?;
+    challenge(store, AUTH, None, ceremony::start_sign_in(cfg)).await
+}
+
+/// Keeps a started ceremony's state (single use, under its challenge's key and the ceremony's
+/// prefix, bound to `user` for a registration) and answers its options for the browser.
+async fn challenge(
+    store: &dyn PasskeyStore,
+    prefix: &str,
+    user: Option<String>,
+    started: crate::error::Result<ceremony::Started>,
+) -> Out<Response> {
+    let started = started.map_err(|e| Response::error(500, e.code, &e.message))?;
     let kept = Kept {
-        user: None,
+        user,
         state: crate::seal::b64::encode(&started.state),
     };
-    keep(store, format!("{AUTH}{}", started.key), &kept).await?;
+    keep(store, format!("{prefix}{}", started.key), &kept).await?;
     Ok(Response::json(
         200,
         &serde_json::json!({ "options": started.options }),
