@@ -23,6 +23,7 @@ import {
 } from "../scripts/demo.mjs"
 import { CookieJar } from "./fixtures/cookie-jar.mjs"
 import { completeOidcLogin } from "./fixtures/oidc-login.mjs"
+import { startGitHubServer } from "./fixtures/github-server.mjs"
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm"
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "artifacts")
@@ -50,11 +51,14 @@ const CHROMIUM_ARGS = [
 ]
 
 let provider
+let github
 let app
 let appURL
 let env
 let buildInfo
 let dbDir
+// The email user of the email-and-password tests (allowed in by ALLOWED_USERS once the address is verified).
+const EMAIL_USER = "eve@example.test"
 
 before(
   async () => {
@@ -64,6 +68,9 @@ before(
     const port = await findPort(0)
     appURL = `http://localhost:${port}`
     provider = await startProvider(appURL)
+    // A second provider for linking accounts: the GitHub-shaped server (GITHUB_URL / GITHUB_API_URL point the app's
+    // built-in github provider at it).
+    github = await startGitHubServer()
     // The example keeps users, sessions and passkeys in SQLite: a fresh file for each run.
     dbDir = fs.mkdtempSync(path.join(os.tmpdir(), "aura-e2e-next-"))
     // The example's hooks: who may sign in (every username these tests use) and who is an admin. Passkey sign-ins
@@ -71,9 +78,18 @@ before(
     env = appEnv(appURL, provider, {
       ...SECRETS,
       AURA_AUTH_DATABASE_URL: `sqlite://${path.join(dbDir, "auth.db")}`,
-      ALLOWED_USERS: "oidc:ada,oidc:grace,oidc:lin,oidc:mae,oidc:ken,oidc:pat,oidc:sam,pat@example.test",
+      ALLOWED_USERS: `oidc:ada,oidc:grace,oidc:lin,oidc:mae,oidc:ken,oidc:pat,oidc:sam,pat@example.test,oidc:lee,github:1234567,${EMAIL_USER}`,
       ADMIN_USERS: "oidc:ken",
+      GITHUB_CLIENT_ID: github.clientId,
+      GITHUB_CLIENT_SECRET: github.clientSecret,
+      GITHUB_URL: github.origin,
+      GITHUB_API_URL: github.origin,
+      // Every test comes from 127.0.0.1: more than the default 100 requests per minute per address (a 429 then
+      // looks like a broken page), so the example raises that budget (src/lib/auth.ts).
+      AURA_DEMO_RATE_LIMIT_MAX: "2000",
+      // appEnv turns on email sign-in with the development mailbox (AURA_DEMO_MAILBOX=1), as `npm run demo` does.
     })
+    assert.equal(env.AURA_DEMO_MAILBOX, "1")
     buildInfo = await buildExample({ log, stdio: "stderr", env })
     app = await startApp({ port, url: appURL, env, stdio: "capture" })
     log(`app on ${appURL}, OpenID provider on ${provider.issuer}${buildInfo.built ? `, next build took ${(buildInfo.ms / 1000).toFixed(1)} s` : ""}`)
@@ -87,6 +103,7 @@ after(async () => {
     if (process.env.E2E_SHOW_SERVER_LOG) console.error(app.output())
   }
   if (provider) await provider.close()
+  if (github) await github.close()
   if (dbDir) fs.rmSync(dbDir, { recursive: true, force: true })
 })
 
@@ -388,7 +405,14 @@ describe("in headless Chromium", () => {
       assert.equal(await avatar.count(), 1)
       assert.equal(await avatar.getAttribute("src"), claims.picture)
       await page.waitForFunction(() => document.querySelector('[data-testid="avatar"]')?.naturalWidth > 0, null, { timeout: 5000 })
-      const text = await page.evaluate(() => document.body.innerText)
+      // (The "Linked accounts" card lists the ways to sign in, Local OpenID among them: not counted.)
+      const text = await page.evaluate(() => {
+        const card = document.querySelector('[data-testid="linked-accounts"]')
+        card.style.display = "none"
+        const shown = document.body.innerText
+        card.style.display = ""
+        return shown
+      })
       for (const value of [claims.name, claims.email, "Local OpenID"]) {
         assert.equal(text.split(value).length - 1, 1, `${value} should appear once on the dashboard:\n${text}`)
       }
@@ -656,6 +680,287 @@ describe("in headless Chromium: passkeys and devices (SQLite database)", () => {
         await second.close()
       }
     })
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Linked accounts (issue 17) and email + password (issue 18) in the demo: one browser, named steps (subtests).
+
+/**
+ * Opens the development mailbox until it holds `count` mails of `kind` to `to` (mails go out just after the answer,
+ * so the page is reloaded until they are there); returns their locator, newest first.
+ */
+async function mailbox(page, to, kind, count = 1) {
+  const mails = page.locator(`[data-testid="mail"][data-to="${to}"][data-kind="${kind}"]`)
+  const deadline = Date.now() + 10000
+  for (;;) {
+    await page.goto(`${appURL}/dev/mailbox`)
+    if ((await mails.count()) >= count) return mails
+    assert.ok(Date.now() < deadline, `the mailbox has no ${count} "${kind}" mail(s) to ${to}`)
+    await page.waitForTimeout(200)
+  }
+}
+
+/** The development mailbox's newest (or `which: "oldest"`) mail of `kind` to `to`; clicks its "Open link". */
+async function openMailLink(page, to, kind, which = "newest") {
+  const mails = await mailbox(page, to, kind)
+  const mail = which === "oldest" ? mails.last() : mails.first()
+  await mail.getByRole("link", { name: "Open link" }).click()
+}
+
+/** Waits until the page's React code runs (the header's status is filled in on the client), so clicks are handled. */
+async function hydrated(page) {
+  await page.waitForFunction(() => document.querySelector('[data-testid="session-status"]')?.dataset.state !== "loading", null, { timeout: 10000 })
+}
+
+/** On the dashboard: waits for the client-loaded Devices card (so the page is hydrated), then signs out. */
+async function signOutFromDashboard(page) {
+  await assertText(page.getByTestId("device-count"), "session")
+  await page.getByRole("button", { name: "Sign out", exact: true }).click()
+  await page.waitForURL(`${appURL}/`, { timeout: 15000 })
+}
+
+/** Signs in with email and password on the sign-in page (its "Sign in" tab is the default). */
+async function emailSignIn(page, email, password) {
+  await page.goto(`${appURL}/login`)
+  await hydrated(page)
+  const form = page.getByTestId("email-signin")
+  await form.getByLabel("Email", { exact: true }).fill(email)
+  await form.getByLabel("Password", { exact: true }).fill(password)
+  await form.getByRole("button", { name: "Sign in", exact: true }).click()
+}
+
+describe("in headless Chromium: linked accounts, email and password (SQLite database)", () => {
+  test("linked accounts and the email flows through the demo", { timeout: 5 * 60 * 1000 }, async (t) => {
+    await withBrowser(t, "browser-accounts-email", async (context) => {
+      const page = await context.newPage()
+      const consoleLines = []
+      page.on("console", (m) => consoleLines.push(`[${m.type()}] ${m.text()}`))
+      // Named steps; a failing one leaves a screenshot, the browser console and the server log behind.
+      const step = (name, fn) =>
+        t.test(name, async () => {
+          try {
+            await fn()
+          } catch (err) {
+            fs.mkdirSync(ARTIFACTS, { recursive: true })
+            await page.screenshot({ path: path.join(ARTIFACTS, `step-${name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {})
+            console.error(`# ${page.url()}\n# browser console:\n${consoleLines.join("\n")}\n# next start output (tail):\n${app.output().slice(-3000)}`)
+            throw err
+          }
+        })
+      const rows = page.getByTestId("linked-account")
+      const row = (p) => page.locator(`[data-testid="linked-account"][data-provider="${p}"]`)
+
+      await step("linked accounts: sign in with OpenID, link GitHub (two rows), unlink one (one row)", async () => {
+        await signInOnLoginPage(page, "lee")
+        const userId = (await page.getByTestId("user-id").textContent()).trim()
+        assert.notEqual(userId, "lee", "with a database the dashboard shows the user's own id")
+        await row("oidc").waitFor()
+        assert.equal(await rows.count(), 1)
+        await assertText(row("oidc"), "Local OpenID")
+        await assertText(row("oidc"), "Linked ")
+        // GitHub is configured and not linked yet: "Link GitHub". The GitHub-shaped server approves at once and the
+        // callback brings the browser back to the dashboard with the account added to this user.
+        await assertText(page.getByTestId("device-count"), "session") // hydrated: the buttons work
+        await page.getByRole("button", { name: "Link GitHub", exact: true }).click()
+        await row("github").waitFor({ timeout: 20000 })
+        assert.equal(await rows.count(), 2)
+        assert.equal(new URL(page.url()).pathname, "/dashboard")
+        // Signed in now through the linked GitHub account, as the same user.
+        await assertText(page.getByTestId("provider"), "GitHub")
+        assert.equal((await page.getByTestId("user-id").textContent()).trim(), userId)
+        assert.equal(await page.getByRole("button", { name: "Link GitHub", exact: true }).count(), 0)
+        assert.ok(github.requests.some((r) => r.path === "/login/oauth/access_token"), "the GitHub-shaped server issued a token")
+        await snap(page, "dashboard-accounts", { fullPage: true })
+
+        await assertText(page.getByTestId("device-count"), "session")
+        await page.getByRole("button", { name: "Unlink Local OpenID", exact: true }).click()
+        await assertText(page.getByTestId("accounts-message"), "Unlinked Local OpenID")
+        assert.equal(await rows.count(), 1)
+        await row("github").waitFor()
+        // Listed by the server after a reload too, and Local OpenID can be linked again.
+        await page.reload()
+        await row("github").waitFor()
+        assert.equal(await rows.count(), 1)
+        await page.getByRole("button", { name: "Link Local OpenID", exact: true }).waitFor()
+      })
+
+      await step("linked accounts: unlinking the last way to sign in is refused with a readable message (LAST_ACCOUNT)", async () => {
+        await assertText(page.getByTestId("device-count"), "session")
+        await page.getByRole("button", { name: "Unlink GitHub", exact: true }).click()
+        await assertText(page.getByTestId("accounts-message"), "This is your only way to sign in, so it can't be unlinked.")
+        assert.equal(await page.getByTestId("accounts-message").getAttribute("role"), "alert")
+        await page.reload()
+        await row("github").waitFor()
+        assert.equal(await rows.count(), 1)
+        await signOutFromDashboard(page)
+      })
+
+      const first = "first-password-123"
+      const second = "second-password-456"
+      await step("email: sign up; before the address is confirmed, sign-in is refused and a fresh link is mailed", async () => {
+        await page.goto(`${appURL}/login`)
+        await hydrated(page)
+        const form = page.getByTestId("email-signin")
+        await form.getByRole("tab", { name: "Create account" }).click()
+        await form.getByLabel("Name", { exact: true }).fill("Eve Example")
+        await form.getByLabel("Email", { exact: true }).fill(EMAIL_USER)
+        await form.getByLabel("Password", { exact: true }).fill(first)
+        await form.getByRole("button", { name: "Create account", exact: true }).click()
+        await assertText(page.getByTestId("email-message"), `we sent a link to ${EMAIL_USER} to confirm your address`)
+        await snap(page, "login-email", { fullPage: true })
+        // No session: requireEmailVerification.
+        assert.equal((await page.evaluate(async () => (await fetch("/api/auth/session")).json())).authenticated, false)
+
+        await emailSignIn(page, EMAIL_USER, first)
+        await assertText(page.getByTestId("email-message"), "Verify your email address first")
+        assert.equal(new URL(page.url()).pathname, "/login")
+        await page.getByTestId("email-message").getByRole("link", { name: "Open the development mailbox" }).click()
+        await page.waitForURL(`${appURL}/dev/mailbox`)
+        // Two links: the sign-up's and the refused sign-in's.
+        assert.equal(await (await mailbox(page, EMAIL_USER, "verify-email", 2)).count(), 2)
+        await snap(page, "mailbox", { fullPage: true })
+      })
+
+      await step("email: the mailbox's \"Open link\" confirms the address; sign in with email and password -> dashboard", async () => {
+        // The sign-up's link (the oldest) brings the browser back to the sign-in page, which says so. (The fresh link
+        // of the refused sign-in leads where that sign-in was going.)
+        await openMailLink(page, EMAIL_USER, "verify-email", "oldest")
+        await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("verified") === "1", { timeout: 15000 })
+        await assertText(page.getByTestId("login-notice"), "Your email address is confirmed")
+        await emailSignIn(page, EMAIL_USER, first)
+        await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+        await assertText(page.getByTestId("ssr-session"), "Welcome, Eve Example!")
+        await assertText(page.getByTestId("provider"), "Email and password")
+        await row("credentials").waitFor()
+        await assertText(row("credentials"), "Email and password")
+      })
+
+      await step("email: change the password on the dashboard; the old one is then refused, the new one works; sign out", async () => {
+        const card = page.getByTestId("change-password")
+        await assertText(page.getByTestId("device-count"), "session")
+        await card.getByLabel("Current password").fill("not-the-password")
+        await card.getByLabel("New password").fill(second)
+        await card.getByRole("button", { name: "Change password" }).click()
+        await assertText(page.getByTestId("password-message"), "Your current password is not right.")
+        await card.getByLabel("Current password").fill(first)
+        await card.getByLabel("New password").fill(second)
+        await card.getByRole("button", { name: "Change password" }).click()
+        await assertText(page.getByTestId("password-message"), "Password changed.")
+        await signOutFromDashboard(page)
+
+        await emailSignIn(page, EMAIL_USER, first)
+        await assertText(page.getByTestId("email-message"), "That email and password don't match an account.")
+        assert.equal(new URL(page.url()).pathname, "/login")
+        await emailSignIn(page, EMAIL_USER, second)
+        await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+        await signOutFromDashboard(page)
+        assert.equal((await page.evaluate(async () => (await fetch("/api/auth/session")).json())).authenticated, false)
+      })
+
+      const third = "third-password-789"
+      await step("email: forgot password -> the reset link from the mailbox -> new password; the link works once", async () => {
+        await page.goto(`${appURL}/login`)
+        await page.getByRole("link", { name: "Forgot your password?" }).click()
+        await page.waitForURL(`${appURL}/forgot-password`)
+        await hydrated(page)
+        await page.getByLabel("Email", { exact: true }).fill(EMAIL_USER)
+        await page.getByRole("button", { name: "Send the reset link" }).click()
+        await assertText(page.getByTestId("forgot-message"), `If ${EMAIL_USER} has an account`)
+        await openMailLink(page, EMAIL_USER, "reset-password")
+        await page.waitForURL((u) => u.pathname === "/reset-password" && u.searchParams.has("token"), { timeout: 15000 })
+        const resetURL = page.url()
+        await hydrated(page)
+        await page.getByLabel("New password").fill(third)
+        await page.getByRole("button", { name: "Set the new password" }).click()
+        await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("reset") === "1", { timeout: 15000 })
+        await assertText(page.getByTestId("login-notice"), "Your password is set")
+        // The same link again: refused.
+        await page.goto(resetURL)
+        await hydrated(page)
+        await page.getByLabel("New password").fill("fourth-password-000")
+        await page.getByRole("button", { name: "Set the new password" }).click()
+        await assertText(page.getByTestId("reset-message"), "invalid")
+        await emailSignIn(page, EMAIL_USER, second)
+        await assertText(page.getByTestId("email-message"), "don't match")
+        await emailSignIn(page, EMAIL_USER, third)
+        await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+        await signOutFromDashboard(page)
+      })
+
+      await step("email: a sign-in link from the mailbox signs in, once", async () => {
+        await page.goto(`${appURL}/login`)
+        await hydrated(page)
+        await page.getByTestId("email-signin").getByLabel("Email", { exact: true }).fill(EMAIL_USER)
+        await page.getByRole("button", { name: "Email me a sign-in link" }).click()
+        await assertText(page.getByTestId("email-message"), `we sent a sign-in link to ${EMAIL_USER}`)
+        const link = await (await mailbox(page, EMAIL_USER, "magic-link")).first().getByRole("link", { name: "Open link" }).getAttribute("href")
+        await openMailLink(page, EMAIL_USER, "magic-link")
+        await page.waitForURL(`${appURL}/dashboard`, { timeout: 20000 })
+        await assertText(page.getByTestId("ssr-session"), "Welcome, Eve Example!")
+        await signOutFromDashboard(page)
+        await page.goto(link)
+        assert.equal(new URL(page.url()).pathname, "/error")
+        assert.equal(new URL(page.url()).searchParams.get("code"), "INVALID_TOKEN")
+        await assertText(page.getByTestId("error-page"), "already used")
+      })
+    })
+  })
+})
+
+describe("the demo's own routes: accounts API and the development mailbox", () => {
+  test("POST /api/accounts (unlink) is refused from another origin, without an Origin, and as a form post; GET signed out is 401", async () => {
+    const post = (headers, body = JSON.stringify({ provider: "oidc", providerAccountId: "ada" })) =>
+      fetch(`${appURL}/api/accounts`, { method: "POST", headers, body })
+    for (const [headers, status, code] of [
+      [{ "content-type": "application/json", origin: "http://evil.example" }, 403, "FORBIDDEN"],
+      [{ "content-type": "application/json" }, 403, "FORBIDDEN"],
+      [{ "content-type": "application/x-www-form-urlencoded", origin: appURL }, 415, "UNSUPPORTED_MEDIA_TYPE"],
+      [{ "content-type": "application/json", origin: appURL }, 401, "UNAUTHENTICATED"],
+    ]) {
+      const res = await post(headers, headers["content-type"].includes("json") ? undefined : "provider=oidc&providerAccountId=ada")
+      const body = await res.text()
+      assert.equal(res.status, status, describeResponse(res, body))
+      assert.equal(JSON.parse(body).error.code, code)
+    }
+    const res = await fetch(`${appURL}/api/accounts`)
+    const body = await res.text()
+    assert.equal(res.status, 401, describeResponse(res, body))
+    assert.equal(JSON.parse(body).error.code, "UNAUTHENTICATED")
+  })
+
+  test("without AURA_DEMO_MAILBOX=1 (next start, same build) there is no mailbox page and no email sign-in", async () => {
+    const port = await findPort(0)
+    const url = `http://localhost:${port}`
+    const offEnv = { ...env, AURA_AUTH_URL: url, AURA_AUTH_DATABASE_URL: `sqlite://${path.join(dbDir, "off.db")}` }
+    delete offEnv.AURA_DEMO_MAILBOX
+    const off = await startApp({ port, url, env: offEnv, stdio: "capture" })
+    try {
+      let res = await fetch(`${url}/dev/mailbox`)
+      let body = await res.text()
+      assert.equal(res.status, 404, describeResponse(res, body))
+      assert.doesNotMatch(body, /Development mailbox/)
+      res = await fetch(`${url}/login`)
+      body = await res.text()
+      assert.equal(res.status, 200)
+      assert.match(body, /Local OpenID/)
+      assert.doesNotMatch(body, /data-testid="email-signin"|Forgot your password/)
+      res = await fetch(`${url}/forgot-password`)
+      await res.arrayBuffer()
+      assert.equal(res.status, 404)
+      // The library's email endpoints are off too (credentials not configured).
+      const { request } = httpClient()
+      const { csrfToken } = await (await request(`${url}/api/auth/csrfToken`)).json()
+      res = await request(`${url}/api/auth/signUp/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrfToken, origin: url },
+        body: JSON.stringify({ email: "mallory@example.test", password: "long-enough-password" }),
+      })
+      body = await res.text()
+      assert.ok(res.status >= 400 && res.status < 500, describeResponse(res, body))
+    } finally {
+      await off.stop()
+    }
   })
 })
 

@@ -326,6 +326,8 @@ export function appEnv(appURL, provider, extra = {}) {
     OIDC_ISSUER: provider.issuer,
     OIDC_CLIENT_ID: provider.clientId,
     OIDC_CLIENT_SECRET: provider.clientSecret,
+    // Email sign-up/sign-in with the development mailbox at /dev/mailbox (the demo sends no mail).
+    AURA_DEMO_MAILBOX: "1",
     ...extra,
   })
 }
@@ -450,6 +452,8 @@ ${line}
              password  anything   (any password works)
   Then:      "Continue" on the consent page -> ${appURL}/dashboard
 
+  Or create an account with your email; the confirmation link is in the
+  development mailbox: ${appURL}/dev/mailbox
   Same flow through the guide's hand-written adapter: ${appURL}/adapter
   OpenID provider: ${provider.issuer}   secrets: ${secrets.source}
   Press Ctrl-C to stop.

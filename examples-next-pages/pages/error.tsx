@@ -14,6 +14,11 @@ const MESSAGES: Record<string, string> = {
   STATE_MISMATCH: "The answer from the provider did not match the sign-in that was started.",
   PROVIDER_UNAVAILABLE: "The provider could not be reached. Try again in a moment.",
   DISCOVERY_FAILED: "The provider's configuration could not be loaded.",
+  INVALID_TOKEN: "This link is invalid, was already used, or has expired.",
+  ACCOUNT_NOT_LINKED:
+    "An account with this email address already exists. Sign in the way you did before, then link this sign-in method from your dashboard.",
+  ACCOUNT_ALREADY_LINKED: "That account is already linked to another user of this app.",
+  LINK_NEEDS_SESSION: "Linking an account needs you to be signed in first.",
 }
 const FALLBACK = "Something went wrong while signing you in."
 

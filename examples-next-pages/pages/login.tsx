@@ -1,12 +1,20 @@
 import Head from "next/head"
 import { useState } from "react"
 import type { GetServerSideProps, InferGetServerSidePropsType } from "next"
-import { api, listProviders, type ProviderInfo } from "@/lib/auth"
+import { api, emailSignIn, listProviders, type ProviderInfo } from "@/lib/auth"
+import { mailboxEnabled } from "@/lib/dev-mailbox"
 import { authClient } from "@/lib/auth-client"
 import { ProviderMark } from "@/components/ProviderMark"
 import { PasskeySignInButton } from "@/components/PasskeySignInButton"
+import { EmailSignIn } from "@/components/EmailSignIn"
 
-type Props = { providers: ProviderInfo[]; from: string | null }
+type Props = { providers: ProviderInfo[]; from: string | null; email: boolean; mailbox: boolean; notice: string | null }
+
+// Where the email links bring people back to (the verification link, a finished password reset).
+const NOTICES: Record<string, string> = {
+  verified: "Your email address is confirmed. Sign in with your password.",
+  reset: "Your password is set. Sign in with your new password.",
+}
 
 export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query }) => {
   const { authenticated } = await api.getSession({ headers: req.headers })
@@ -21,10 +29,11 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query
   if (query.state !== undefined) {
     return { redirect: { destination: from ? `/login?redirectTo=${encodeURIComponent(from)}` : "/login", permanent: false } }
   }
-  return { props: { providers: await listProviders(), from } }
+  const notice = query.verified === "1" ? NOTICES.verified : query.reset === "1" ? NOTICES.reset : null
+  return { props: { providers: await listProviders(), from, email: emailSignIn, mailbox: mailboxEnabled, notice } }
 }
 
-export default function LoginPage({ providers, from }: InferGetServerSidePropsType<typeof getServerSideProps>) {
+export default function LoginPage({ providers, from, email, mailbox, notice }: InferGetServerSidePropsType<typeof getServerSideProps>) {
   const [pending, setPending] = useState<string | null>(null)
   const [failed, setFailed] = useState<string | null>(null)
 
@@ -55,12 +64,17 @@ export default function LoginPage({ providers, from }: InferGetServerSidePropsTy
             You need to be signed in to see <strong>{from}</strong>. Sign in and you&apos;ll be taken there.
           </p>
         )}
+        {notice && (
+          <p className="notice ok" data-testid="login-notice">
+            {notice}
+          </p>
+        )}
         {failed && <p className="notice error">{failed}</p>}
         <div className="stack" style={{ marginBottom: "0.75rem" }}>
           <PasskeySignInButton redirectTo={from ?? "/dashboard"} disabled={pending !== null} />
           <div className="divider">or</div>
         </div>
-        {providers.length === 0 ? (
+        {providers.length === 0 && !email ? (
           <p className="notice error">
             No OAuth provider is configured: set <code>GITHUB_CLIENT_ID</code> and <code>GITHUB_CLIENT_SECRET</code>, or run{" "}
             <code>npm run demo</code> for a local OpenID provider.
@@ -79,6 +93,14 @@ export default function LoginPage({ providers, from }: InferGetServerSidePropsTy
               </button>
             ))}
           </div>
+        )}
+        {email && (
+          <>
+            <div className="divider" style={{ margin: "1.25rem 0 0.75rem" }}>
+              or with your email
+            </div>
+            <EmailSignIn redirectTo={from ?? "/dashboard"} mailbox={mailbox} disabled={pending !== null} />
+          </>
         )}
         <p className="fine">Your session is kept in an encrypted, HttpOnly cookie that refers to a row in the app&apos;s database.</p>
       </div>

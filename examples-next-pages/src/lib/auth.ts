@@ -1,9 +1,24 @@
 import { createAuth } from "@aura-stack/auth"
+import { deliver, mailboxEnabled } from "@/lib/dev-mailbox"
 
 // Providers come from the environment, so the same app runs against GitHub and against the
 // local OpenID provider that `npm run demo` starts (no external account needed).
+// GITHUB_URL / GITHUB_API_URL point GitHub at another host (GitHub Enterprise Server, or the tests'
+// GitHub-shaped server); unset, the built-in github.com endpoints are used.
+const githubURL = process.env.GITHUB_URL?.replace(/\/+$/, "")
+const githubAPI = process.env.GITHUB_API_URL?.replace(/\/+$/, "")
+const github =
+  githubURL || githubAPI
+    ? {
+        id: "github",
+        clientId: process.env.GITHUB_CLIENT_ID,
+        clientSecret: process.env.GITHUB_CLIENT_SECRET,
+        ...(githubURL ? { authorizationURL: `${githubURL}/login/oauth/authorize`, tokenURL: `${githubURL}/login/oauth/access_token` } : {}),
+        ...(githubAPI ? { userinfoURL: `${githubAPI}/user`, emailsURL: `${githubAPI}/user/emails` } : {}),
+      }
+    : ("github" as const)
 const oauth = [
-  ...(process.env.GITHUB_CLIENT_ID && process.env.GITHUB_CLIENT_SECRET ? ["github" as const] : []),
+  ...(process.env.GITHUB_CLIENT_ID && process.env.GITHUB_CLIENT_SECRET ? [github] : []),
   ...(process.env.OIDC_ISSUER
     ? [
         {
@@ -50,6 +65,23 @@ export const auth = createAuth({
   database: process.env.AURA_AUTH_DATABASE_URL ?? "sqlite:.aura/auth.db",
   // Passkeys (docs/passkeys.md): bound to baseURL's host. Open the app as http://localhost, not 127.0.0.1.
   passkeys: { rpName: "Aura Auth demo" },
+  // Email and password, and sign-in links by mail (docs/email-password.md). This demo sends no mail: with
+  // AURA_DEMO_MAILBOX=1 (set by `npm run demo`) the messages go to the development mailbox at /dev/mailbox.
+  // Without a mailbox there is nowhere to deliver the verification link, so email sign-in stays off.
+  ...(mailboxEnabled
+    ? {
+        credentials: { enabled: true, requireEmailVerification: true },
+        magicLink: { enabled: true },
+        // Your app hands these to its mail service (nodemailer, Resend, Postmark, ...) instead.
+        email: { send: deliver },
+      }
+    : {}),
+  // Rate limits (docs/rate-limiting.md) are the library's defaults: on in production, 100 requests per minute per
+  // client address. The browser tests drive every page from one address, far faster than a person: they raise the
+  // budget with AURA_DEMO_RATE_LIMIT_MAX (the default budget and the callback rule; the email rules stay as they are).
+  ...(Number(process.env.AURA_DEMO_RATE_LIMIT_MAX) > 0
+    ? { rateLimit: { max: Number(process.env.AURA_DEMO_RATE_LIMIT_MAX), rules: { "/callback/*": { max: Number(process.env.AURA_DEMO_RATE_LIMIT_MAX) } } } }
+    : {}),
   // Failed sign-ins land on this app's own error page (pages/error.tsx) as /error?code=<CODE>; signed-out
   // visitors of protected pages (proxy.ts) on its own sign-in page, /login?redirectTo=<the page>.
   pages: { error: "/error", signIn: "/login" },
@@ -69,6 +101,12 @@ export const auth = createAuth({
 })
 
 export const { handlers, api, handler } = auth
+
+/** This app's origin (the demo's own API routes accept state-changing requests only from it). */
+export const appOrigin = new URL(baseURL).origin
+
+/** Email sign-in (credentials and magic links) is on: only with a place to deliver the mails. */
+export const emailSignIn = mailboxEnabled
 
 export type ProviderInfo = { id: string; name: string; signInURL: string }
 
