@@ -11,7 +11,8 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { startOidcProvider } from "./fixtures/oidc-server.mjs"
 import { startPostgres } from "./fixtures/postgres.mjs"
-import { startApp, signIn, sessionOf, signOut, CookieJar, SECRET, SALT } from "./helpers/world.mjs"
+import { startApp, signIn, sessionOf, signOut, go, CookieJar, SECRET, SALT } from "./helpers/world.mjs"
+import { completeOidcLogin } from "./fixtures/oidc-login.mjs"
 
 const instanceScript = path.resolve(import.meta.dirname, "fixtures/token-instance.mjs")
 
@@ -270,6 +271,33 @@ describe("SQLite: tokens in the account row", () => {
     await app.auth.api.deleteUser(userId)
     assert.equal(sqlite(file, "SELECT COUNT(*) FROM aura_accounts WHERE provider_account_id = 'del'"), "0")
     await assert.rejects(tokenOf(app, jar), (e) => e.code === "UNAUTHENTICATED" || e.code === "NO_TOKENS")
+  })
+
+  test("revokeTokens: unlinking an account and deleting its user revoke the row's tokens at the provider (RFC 7009)", async () => {
+    const revoking = await startApp((origin) => ({
+      ...shared(origin, `sqlite:${sqliteFile()}`),
+      oauth: [{ ...provider(), revokeTokens: true }],
+      logger: { level: "off" },
+    }))
+    try {
+      const jar = await signInAs(revoking, "ulla")
+      const first = await tokenOf(revoking, jar)
+      assert.equal((await userinfoWith(first.accessToken)).sub, "ulla")
+      // A second account of the provider joins the same user (the client's signIn(..., { link: true })).
+      const start = await go(jar, `${revoking.base}/signIn/oidc?redirect=false&link=true`)
+      const { callbackUrl } = await completeOidcLogin((await start.json()).url, { username: "ulla-work" })
+      await go(jar, callbackUrl)
+      const second = await tokenOf(revoking, jar)
+      assert.equal((await userinfoWith(second.accessToken)).sub, "ulla-work")
+      assert.deepEqual(await revoking.auth.api.unlinkAccount({ ...headersOf(revoking, jar), provider: "oidc", providerAccountId: "ulla" }), { ok: true })
+      assert.equal((await userinfoWith(first.accessToken)).status, 401, "the unlinked account's access token no longer works at the provider")
+      assert.equal((await userinfoWith(second.accessToken)).sub, "ulla-work", "the other account's tokens are untouched")
+      const userId = (await sessionOf(revoking, jar)).body.session.user.id
+      await revoking.auth.api.deleteUser(userId)
+      assert.equal((await userinfoWith(second.accessToken)).status, 401, "deleting the user revoked its remaining tokens")
+    } finally {
+      await revoking.close()
+    }
   })
 })
 
