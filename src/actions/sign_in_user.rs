@@ -30,6 +30,10 @@ pub struct Plan {
     pub is_new_user: bool,
     /// The account is not linked yet: a new accounts row.
     pub new_account: bool,
+    /// The id of the account row when it exists already (not part of the hooks' ticket: the
+    /// plan is decided again when it is carried out).
+    #[serde(skip)]
+    pub account_id: Option<String>,
 }
 
 /// The verified identity a sign-in presents.
@@ -79,6 +83,7 @@ async fn plan_with(
             user_id: account.user_id,
             is_new_user: false,
             new_account: false,
+            account_id: Some(account.id),
         });
     }
     if let Some(user_id) = link_user {
@@ -92,6 +97,7 @@ async fn plan_with(
             user_id: user_id.to_string(),
             is_new_user: false,
             new_account: true,
+            account_id: None,
         });
     }
     if let Some(email) = who.user.email.as_deref().filter(|e| !e.trim().is_empty()) {
@@ -107,6 +113,7 @@ async fn plan_with(
                     user_id: owner.id,
                     is_new_user: false,
                     new_account: true,
+                    account_id: None,
                 });
             }
             return Err(not_linked());
@@ -118,6 +125,7 @@ async fn plan_with(
             .map_or_else(crate::store::new_id, str::to_string),
         is_new_user: true,
         new_account: true,
+        account_id: None,
     })
 }
 
@@ -141,10 +149,13 @@ pub async fn commit(
     new_user_id: Option<&str>,
 ) -> Result<Done> {
     let mut attempt = 0;
-    let (plan, events) = loop {
+    let (plan, events, account_id) = loop {
         let plan = plan_with(auth, store, who, link_user, new_user_id).await?;
         match apply(store, who, &plan).await {
-            Ok(events) => break (plan, events),
+            Ok((events, linked)) => {
+                let account_id = linked.or_else(|| plan.account_id.clone());
+                break (plan, events, account_id);
+            }
             Err(e)
                 if attempt == 0 && matches!(e.code, "EMAIL_IN_USE" | "ACCOUNT_ALREADY_LINKED") =>
             {
@@ -154,8 +165,9 @@ pub async fn commit(
         }
     };
     let keeps = auth.provider(who.provider).is_some_and(|p| p.tokens.store);
-    if let Some(account) = who.tokens.filter(|_| keeps) {
-        crate::oauth::account_tokens::save_at_sign_in(store, &auth.config, account).await?;
+    if let (Some(account), Some(id)) = (who.tokens.filter(|_| keeps), account_id) {
+        let set = crate::oauth::tokens::TokenSet::from_account(account);
+        crate::oauth::account_tokens::save(store, &auth.config, &id, &set).await?;
     }
     let handle = start_session(auth, store, ctx, req, &plan.user_id, who.provider).await?;
     Ok(Done {
@@ -165,12 +177,14 @@ pub async fn commit(
     })
 }
 
+/// Creates the user and links the account as planned: the events, and the new account row's id.
 async fn apply(
     store: &Store,
     who: &Identity<'_>,
     plan: &Plan,
-) -> Result<Vec<(&'static str, Value)>> {
+) -> Result<(Vec<(&'static str, Value)>, Option<String>)> {
     let mut events = Vec::new();
+    let mut linked = None;
     let u = who.user;
     if plan.is_new_user {
         let created = store
@@ -206,8 +220,9 @@ async fn apply(
                 }),
             ));
         }
+        linked = Some(account.id);
     }
-    Ok(events)
+    Ok((events, linked))
 }
 
 /// A user row as events and the API show it.

@@ -9,7 +9,6 @@
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::oauth::account::Account;
 use crate::oauth::tokens::TokenSet;
 use crate::seal::crypto::{associated_data, Purpose};
 use crate::store::account_tokens::TokenRow;
@@ -49,17 +48,6 @@ pub async fn save(
     let sealed = seal(config, account_id, set);
     let expires = set.expires_at.map(|e| e.min(i64::MAX as u64) as i64);
     store.save_tokens(account_id, Some(&sealed), expires).await
-}
-
-/// At sign-in: the provider's tokens into the (just found or linked) account row.
-pub async fn save_at_sign_in(store: &Store, config: &Config, account: &Account) -> Result<()> {
-    if let Some(id) = store
-        .account_id(&account.provider, &account.provider_account_id)
-        .await?
-    {
-        save(store, config, &id, &TokenSet::from_account(account)).await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -72,18 +72,6 @@ impl Store {
         Ok(row.as_ref().map(token_row))
     }
 
-    /// The id of the account `(provider, provider_account_id)`, if linked.
-    pub async fn account_id(
-        &self,
-        provider: &str,
-        provider_account_id: &str,
-    ) -> Result<Option<String>> {
-        Ok(self
-            .account(provider, provider_account_id)
-            .await?
-            .map(|a| a.id))
-    }
-
     /// Writes sealed tokens into the account row and frees its refresh lease. Returns whether
     /// the row exists (an account unlinked meanwhile is not re-created).
     pub async fn save_tokens(
