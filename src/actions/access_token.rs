@@ -10,12 +10,20 @@ use std::time::{Duration, Instant};
 use crate::auth::{Auth, ProviderRuntime, RefreshSlot};
 use crate::clock;
 use crate::error::{AuthError, Result};
-use crate::http::context::session_scheme;
+use crate::http::context::session_schemes;
 use crate::oauth::tokens::{self, TokenSet};
 use crate::seal::cookies::RequestCookies;
 use crate::session;
 
 pub const REFRESH_GRACE: Duration = Duration::from_secs(60);
+
+/// `NO_TOKENS`: nothing of `provider` is kept for the signed-in user.
+pub(super) fn no_tokens(provider: &str) -> AuthError {
+    AuthError::new(
+        "NO_TOKENS",
+        format!("No tokens of `{provider}` are stored for the signed-in user."),
+    )
+}
 
 impl Auth {
     /// The single-flight slot of one refresh (keyed by [`refresh_key`]): callers with the same key
@@ -70,12 +78,7 @@ impl Auth {
             ));
         }
         let c = &self.config;
-        let schemes: &[bool] = match session_scheme(c, forwarded_proto) {
-            Some(true) => &[true],
-            Some(false) => &[false],
-            None => &[true, false],
-        };
-        for &secure in schemes {
+        for &secure in session_schemes(c, forwarded_proto) {
             let Some(session) = session::read(c, cookies, &c.names(secure).session) else {
                 continue;
             };
@@ -85,12 +88,7 @@ impl Auth {
                 .filter(|t| {
                     user["sub"] == t.sub.as_str() && user["provider"] == t.provider.as_str()
                 })
-                .ok_or_else(|| {
-                    AuthError::new(
-                        "NO_TOKENS",
-                        format!("No tokens of `{provider}` are stored for the signed-in user."),
-                    )
-                })?;
+                .ok_or_else(|| no_tokens(provider))?;
             return Ok((p, secure, set));
         }
         Err(AuthError::new("UNAUTHENTICATED", "Nobody is signed in."))

@@ -17,11 +17,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::access_token::{access_json, error_json, refresh_key};
+use super::access_token::{access_json, error_json, no_tokens, refresh_key};
 use crate::auth::{Auth, ProviderRuntime};
 use crate::config::Config;
 use crate::error::{AuthError, Result};
-use crate::http::context::session_scheme;
+use crate::http::context::session_schemes;
 use crate::oauth::account_tokens;
 use crate::oauth::tokens::TokenSet;
 use crate::seal::cookies::RequestCookies;
@@ -36,13 +36,6 @@ pub const POLL: Duration = Duration::from_millis(50);
 /// the outbound timeout) always ends before it lapses.
 pub fn lease_for(timeout_ms: u64) -> Duration {
     Duration::from_millis(timeout_ms.saturating_mul(2).saturating_add(5_000))
-}
-
-fn no_tokens(provider: &str) -> AuthError {
-    AuthError::new(
-        "NO_TOKENS",
-        format!("No tokens of `{provider}` are stored for the signed-in user."),
-    )
 }
 
 fn not_opened(provider: &str) -> AuthError {
@@ -74,17 +67,14 @@ impl Auth {
         forwarded_proto: Option<&str>,
     ) -> Option<(String, Value)> {
         let c = &self.config;
-        let schemes: &[bool] = match session_scheme(c, forwarded_proto) {
-            Some(true) => &[true],
-            Some(false) => &[false],
-            None => &[true, false],
-        };
-        schemes.iter().find_map(|&secure| {
-            let s = session::read(c, cookies, &c.names(secure).session)?;
-            s.handle.as_ref()?;
-            let user: Value = serde_json::from_str(&s.user_json).ok()?;
-            Some((user.get("id")?.as_str()?.to_string(), user))
-        })
+        session_schemes(c, forwarded_proto)
+            .iter()
+            .find_map(|&secure| {
+                let s = session::read(c, cookies, &c.names(secure).session)?;
+                s.handle.as_ref()?;
+                let user: Value = serde_json::from_str(&s.user_json).ok()?;
+                Some((user.get("id")?.as_str()?.to_string(), user))
+            })
     }
 
     async fn row_tokens(

@@ -174,3 +174,13 @@ pub fn session_scheme(config: &Config, forwarded_proto: Option<&str>) -> Option<
     }
     None
 }
+
+/// The session cookie schemes a header-only read tries, in order: the one [`session_scheme`]
+/// names, else https then http.
+pub fn session_schemes(config: &Config, forwarded_proto: Option<&str>) -> &'static [bool] {
+    match session_scheme(config, forwarded_proto) {
+        Some(true) => &[true],
+        Some(false) => &[false],
+        None => &[true, false],
+    }
+}
